@@ -1,0 +1,2 @@
+Console.WriteLine("migratehub: not yet implemented");
+return 1;

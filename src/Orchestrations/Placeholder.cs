@@ -1,0 +1,2 @@
+namespace MigrateHub.Orchestrations;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace MigrateHub.LocalAzure.Arm;
+internal static class Placeholder { }

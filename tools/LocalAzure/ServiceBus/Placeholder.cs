@@ -1,0 +1,2 @@
+namespace MigrateHub.LocalAzure.ServiceBus;
+internal static class Placeholder { }
