@@ -1,1 +1,28 @@
-Console.WriteLine("localazure");
+using MigrateHub.LocalAzure;
+
+// Starts the local stand-ins on their own and prints how to reach them, until Ctrl+C.
+// Usage: dotnet run --project tools/LocalAzure/Launcher -- [region ...]
+var options = new LocalAzureOptions();
+foreach (var region in args.Length > 0 ? args : ["westeurope", "northeurope"])
+{
+    options.Regions.Add(region);
+}
+
+await using var stack = await LocalAzureStack.StartAsync(options);
+Console.WriteLine($"directory   {stack.Directory.ConnectionString}");
+foreach (var (name, storage) in stack.Regions)
+{
+    Console.WriteLine($"{name,-11} {storage.ConnectionString}");
+}
+
+Console.WriteLine("Local Azure stand-ins running. Press Ctrl+C to stop.");
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.WriteLine("Stopping.");
+}

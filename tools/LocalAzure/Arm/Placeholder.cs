@@ -1,2 +1,0 @@
-namespace MigrateHub.LocalAzure.Arm;
-internal static class Placeholder { }

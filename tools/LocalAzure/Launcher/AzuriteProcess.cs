@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MigrateHub.LocalAzure;
+
+/// <summary>
+/// One Azurite process (blob, queue and table services) bound to 127.0.0.1 on free ports, with its
+/// own data folder. Stands in for one storage account, so that a single region can be stopped and
+/// started again without touching the others.
+/// </summary>
+public sealed class AzuriteProcess : IAsyncDisposable
+{
+    /// <summary>The well-known development account that Azurite serves.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>The well-known key of the development account (public, documented by Azurite).</summary>
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly string _name;
+    private readonly string _dataDirectory;
+    private readonly ILogger _logger;
+    private Process? _process;
+
+    private AzuriteProcess(string name, string dataDirectory, int blobPort, int queuePort, int tablePort, ILogger logger)
+    {
+        _name = name;
+        _dataDirectory = dataDirectory;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+        _logger = logger;
+    }
+
+    /// <summary>The name given at start (a region name, or "directory").</summary>
+    public string Name => _name;
+
+    /// <summary>Blob service port.</summary>
+    public int BlobPort { get; }
+
+    /// <summary>Queue service port.</summary>
+    public int QueuePort { get; }
+
+    /// <summary>Table service port.</summary>
+    public int TablePort { get; }
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>A storage connection string for this instance (blob, queue and table endpoints).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
+    /// <summary>Starts Azurite on three free ports and waits until all three services accept connections.</summary>
+    public static async Task<AzuriteProcess> StartAsync(
+        string name, string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var instance = new AzuriteProcess(name, dataDirectory, FreePort(), FreePort(), FreePort(), logger ?? NullLogger.Instance);
+        await instance.StartAsync(cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
+
+    /// <summary>Starts the process again on the same ports and data folder (after <see cref="StopAsync"/>).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_dataDirectory);
+        var executable = AzuriteInstallation.FindAzuriteScript();
+        // Azurite runs under a small bash guard that kills it when our end of its stdin closes, so it
+        // cannot outlive this process even if this process is killed without a chance to clean up.
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add(OrphanGuardScript);
+        startInfo.ArgumentList.Add("azurite-guard");
+        foreach (var argument in new[]
+        {
+            "node", executable, "--silent", "--location", _dataDirectory, "--skipApiVersionCheck", "--disableProductStyleUrl",
+            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _logger.LogDebug("azurite[{Name}] {Line}", _name, e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _logger.LogWarning("azurite[{Name}] {Line}", _name, e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        ChildProcessRegistry.Track(process);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            while (!await CanConnectAsync(port, cancellationToken).ConfigureAwait(false))
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException(
+                        $"Azurite for '{_name}' exited with code {process.ExitCode} before it was ready (port {port}).");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    await StopAsync().ConfigureAwait(false);
+                    throw new TimeoutException($"Azurite for '{_name}' did not open port {port} within 30 s.");
+                }
+
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _logger.LogInformation(
+            "Azurite '{Name}' ready: blob {Blob}, queue {Queue}, table {Table}", _name, BlobPort, QueuePort, TablePort);
+    }
+
+    private const string OrphanGuardScript =
+        "exec 3<&0; \"$@\" & child=$!; ( read -r _ <&3; kill -9 $child 2>/dev/null ) & wait $child";
+
+    /// <summary>Stops the process (its data folder stays, so a restart finds the same data).</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        finally
+        {
+            ChildProcessRegistry.Untrack(process);
+            process.Dispose();
+        }
+
+        // Wait until the ports are really closed, so that callers see the outage at once.
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            for (var i = 0; i < 100 && await CanConnectAsync(port, CancellationToken.None).ConfigureAwait(false); i++)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Returns a TCP port that is free on 127.0.0.1 at the time of the call.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static async Task<bool> CanConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MigrateHub.LocalAzure;
+
+/// <summary>What the local stand-ins should run.</summary>
+public sealed class LocalAzureOptions
+{
+    /// <summary>Regions that get their own storage (one Azurite process each).</summary>
+    public IList<string> Regions { get; } = new List<string>();
+
+    /// <summary>
+    /// Folder for Azurite data. Defaults to a fresh folder under the system temp directory, deleted
+    /// when the stack is disposed.
+    /// </summary>
+    public string? DataRoot { get; set; }
+}
+
+/// <summary>
+/// The local stand-ins for Azure: one Azurite per region (its storage account: tables, blobs and
+/// the durable task hub's queues) plus one for the global directory.
+/// </summary>
+public sealed class LocalAzureStack : IAsyncDisposable
+{
+    /// <summary>Name of the storage that holds the global directory.</summary>
+    public const string DirectoryName = "directory";
+
+    private readonly Dictionary<string, AzuriteProcess> _regions;
+    private readonly string _dataRoot;
+    private readonly bool _ownsDataRoot;
+
+    private LocalAzureStack(Dictionary<string, AzuriteProcess> regions, AzuriteProcess directory, string dataRoot, bool ownsDataRoot)
+    {
+        _regions = regions;
+        Directory = directory;
+        _dataRoot = dataRoot;
+        _ownsDataRoot = ownsDataRoot;
+    }
+
+    /// <summary>Storage of the global directory.</summary>
+    public AzuriteProcess Directory { get; }
+
+    /// <summary>Storage per region, keyed by region name (case-insensitive).</summary>
+    public IReadOnlyDictionary<string, AzuriteProcess> Regions => _regions;
+
+    /// <summary>Starts every stand-in, in parallel, and waits until each is ready.</summary>
+    public static async Task<LocalAzureStack> StartAsync(
+        LocalAzureOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Regions.Count == 0)
+        {
+            throw new ArgumentException("At least one region is needed.", nameof(options));
+        }
+
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<LocalAzureStack>();
+        var ownsDataRoot = options.DataRoot is null;
+        var dataRoot = options.DataRoot
+            ?? Path.Combine(Path.GetTempPath(), "migratehub-localazure", Guid.NewGuid().ToString("N")[..12]);
+
+        var names = options.Regions.Select(r => r.ToLowerInvariant()).Distinct().Prepend(DirectoryName).ToList();
+        var starting = names.Select(name => AzuriteProcess.StartAsync(
+            name, Path.Combine(dataRoot, name), logger, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(starting).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var task in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await task.Result.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        var started = starting.Select(t => t.Result).ToList();
+        var regions = started.Skip(1).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        return new LocalAzureStack(regions, started[0], dataRoot, ownsDataRoot);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_regions.Values.Append(Directory).Select(p => p.StopAsync())).ConfigureAwait(false);
+        if (_ownsDataRoot)
+        {
+            try
+            {
+                System.IO.Directory.Delete(_dataRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: a file may still be held for a moment
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-namespace MigrateHub.LocalAzure.ServiceBus;
-internal static class Placeholder { }
