@@ -1,2 +1,0 @@
-namespace MigrateHub.Orchestrations;
-internal static class Placeholder { }
