@@ -14,12 +14,13 @@ public sealed class BusFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = new LocalServiceBusOptions();
-        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "processor", "ttl", "ttl-drop", "unsupported", "renew" })
+        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "processor", "ttl", "ttl-drop", "unsupported", "renew", "session-guard", "maxdelivery-abandon", "nodedup" })
         {
             options.Queues.Add(new LocalQueueOptions { Name = name, LockDuration = ShortLock });
         }
 
         options.Queues.Add(new LocalQueueOptions { Name = "expiry", LockDuration = TimeSpan.FromSeconds(1), MaxDeliveryCount = 3 });
+        options.Queues.Add(new LocalQueueOptions { Name = "maxdelivery", LockDuration = ShortLock, MaxDeliveryCount = 3 });
         options.Queues.Add(new LocalQueueOptions { Name = "ttl-default", LockDuration = ShortLock, DefaultTimeToLive = TimeSpan.FromMilliseconds(300) });
         options.Queues.Add(new LocalQueueOptions { Name = "ttl-drop-default", LockDuration = ShortLock, DefaultTimeToLive = TimeSpan.FromMilliseconds(300), DeadLetterOnMessageExpiration = false });
         options.Queues.Add(new LocalQueueOptions { Name = "dedup", RequiresDuplicateDetection = true, DuplicateDetectionWindow = TimeSpan.FromSeconds(2), LockDuration = ShortLock });
