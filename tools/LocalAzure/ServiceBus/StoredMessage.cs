@@ -130,6 +130,13 @@ internal static class MessageCodec
         header.DeliveryCount = (uint)Math.Max(0, stored.DeliveryCount - 1);
         header.Ttl = stored.TimeToLive is { } ttl && ttl.TotalMilliseconds < uint.MaxValue ? (uint)ttl.TotalMilliseconds : null;
 
+        if (stored.ExpiresAt != DateTime.MaxValue && stored.State == StoredMessageState.Active)
+        {
+            // Azure reports expiry from the enqueue time, not the sender's clock.
+            message.Properties.CreationTime = stored.EnqueuedTime;
+            message.Properties.AbsoluteExpiryTime = stored.ExpiresAt;
+        }
+
         Annotations annotations = message.MessageAnnotations.Map;
         annotations[new AmqpSymbol(AmqpNames.SequenceNumber)] = stored.SequenceNumber;
         annotations[new AmqpSymbol(AmqpNames.EnqueuedTime)] = stored.EnqueuedTime;
