@@ -195,6 +195,12 @@ output MIGRATEHUB_DIRECTORY_RESOURCE_GROUP string = directoryGroup.name
 @description('Table service endpoint of the directory.')
 output MIGRATEHUB_DIRECTORY_TABLE_SERVICE_URI string = directory.outputs.tableServiceUri
 
+@description('Every stamp as "resourceGroup/functionAppName", space-separated (read by infra/hooks/deploy-other-stamps.sh).')
+output MIGRATEHUB_STAMP_APPS string = join(
+  map(range(0, length(stampRegions)), i => '${stampResourceGroupNames[i]}/${stampResources[i].functionAppName}'),
+  ' '
+)
+
 @description('Every stamp: region, resource group, Function App name and host name.')
 output MIGRATEHUB_STAMPS stampInfo[] = [
   for (region, i) in stampRegions: {
