@@ -14,7 +14,7 @@ public sealed class BusFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = new LocalServiceBusOptions();
-        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "processor", "ttl", "ttl-drop", "unsupported", "renew", "session-guard", "maxdelivery-abandon", "nodedup" })
+        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "processor", "ttl", "ttl-drop", "unsupported", "renew", "session-guard", "maxdelivery-abandon", "nodedup", "drain" })
         {
             options.Queues.Add(new LocalQueueOptions { Name = name, LockDuration = ShortLock });
         }

@@ -75,6 +75,51 @@ public sealed class RawAmqpTests(BusFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Drain_SendsAvailableMessagesThenAnswersWithZeroCredit()
+    {
+        await using (Azure.Messaging.ServiceBus.ServiceBusSender sender = fixture.Client.CreateSender("drain"))
+        {
+            await sender.SendMessagesAsync(new[] { new Azure.Messaging.ServiceBus.ServiceBusMessage("d1"), new Azure.Messaging.ServiceBus.ServiceBusMessage("d2") });
+        }
+
+        (AmqpConnection connection, AmqpSession session) = await ConnectAsync();
+        try
+        {
+            var settings = new AmqpLinkSettings
+            {
+                LinkName = "raw-receiver",
+                Role = true,
+                Source = new Source { Address = "drain" },
+                Target = new Target { Address = "raw-receiver" },
+                SettleType = SettleMode.SettleOnDispose,
+                TotalLinkCredit = 0,
+                AutoSendFlow = false,
+            };
+            var link = new ReceivingAmqpLink(session, settings);
+            await link.OpenAsync(Timeout);
+            link.IssueCredit(5, false, AmqpConstants.NullBinary);
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            await link.DrainAsyc(cts.Token); // completes only when the broker answers the drain
+            Assert.Equal(0u, link.LinkCredit);
+
+            var bodies = new List<string>();
+            while (await link.ReceiveMessageAsync(TimeSpan.FromMilliseconds(200)) is { } message)
+            {
+                bodies.Add(System.Text.Encoding.UTF8.GetString(message.DataBody.Single().Value is ArraySegment<byte> segment ? segment.ToArray() : (byte[])message.DataBody.Single().Value));
+                link.DisposeDelivery(message, true, new Accepted());
+            }
+
+            Assert.Equal(new[] { "d1", "d2" }, bodies);
+            await Receive.UntilAsync(() => fixture.Bus.ActiveMessageCount("drain") == 0, TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            await connection.CloseAsync(Timeout);
+        }
+    }
+
     private async Task<(AmqpConnection, AmqpSession)> ConnectAsync()
     {
         var settings = new AmqpSettings();
