@@ -26,6 +26,8 @@ public sealed class BusFixture : IAsyncLifetime
         options.Queues.Add(new LocalQueueOptions { Name = "dedup", RequiresDuplicateDetection = true, DuplicateDetectionWindow = TimeSpan.FromSeconds(2), LockDuration = ShortLock });
         options.Queues.Add(new LocalQueueOptions { Name = "sessions", RequiresSession = true, LockDuration = ShortLock });
         options.Queues.Add(new LocalQueueOptions { Name = "sessions2", RequiresSession = true, LockDuration = ShortLock });
+        options.Queues.Add(new LocalQueueOptions { Name = "session-processor", RequiresSession = true, LockDuration = ShortLock });
+        options.Queues.Add(new LocalQueueOptions { Name = "session-expiry", RequiresSession = true, LockDuration = TimeSpan.FromSeconds(1) });
         options.Queues.Add(new LocalQueueOptions { Name = "drop", LockDuration = ShortLock });
         Bus = await LocalServiceBus.StartAsync(options);
         Client = CreateClient();

@@ -89,4 +89,77 @@ public sealed class SessionTests(BusFixture fixture)
         InvalidOperationException notAllowed = await Assert.ThrowsAsync<InvalidOperationException>(() => plain.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
         Assert.Contains("requires sessions", notAllowed.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SessionProcessor_ProcessesEachSessionInOrder_AndStopsCleanly()
+    {
+        const int sessionsCount = 4;
+        const int perSession = 25;
+        await using ServiceBusSender sender = fixture.Client.CreateSender("session-processor");
+        for (int i = 0; i < perSession; i++)
+        {
+            await sender.SendMessagesAsync(Enumerable.Range(0, sessionsCount).Select(s => new ServiceBusMessage($"{i}") { SessionId = $"S{s}" }));
+        }
+
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, List<int>>();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        int count = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using ServiceBusSessionProcessor processor = fixture.Client.CreateSessionProcessor("session-processor", new ServiceBusSessionProcessorOptions
+        {
+            MaxConcurrentSessions = 2,
+            SessionIdleTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        processor.ProcessMessageAsync += args =>
+        {
+            List<int> list = seen.GetOrAdd(args.SessionId, _ => new List<int>());
+            lock (list)
+            {
+                list.Add(int.Parse(args.Message.Body.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (Interlocked.Increment(ref count) == sessionsCount * perSession)
+            {
+                done.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+        processor.ProcessErrorAsync += args =>
+        {
+            errors.Enqueue(args.Exception);
+            return Task.CompletedTask;
+        };
+
+        await processor.StartProcessingAsync();
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var stop = System.Diagnostics.Stopwatch.StartNew();
+        await processor.StopProcessingAsync();
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(10), $"stop took {stop.Elapsed}");
+
+        Assert.Empty(errors);
+        Assert.Equal(sessionsCount, seen.Count);
+        Assert.All(seen.Values, list => Assert.Equal(Enumerable.Range(0, perSession), list));
+        await Receive.UntilAsync(() => fixture.Bus.ActiveMessageCount("session-processor") == 0, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task SessionLockExpiry_SettlementFailsAndSessionCanBeAcceptedAgain()
+    {
+        await using ServiceBusSender sender = fixture.Client.CreateSender("session-expiry");
+        await sender.SendMessageAsync(new ServiceBusMessage("e") { SessionId = "x" });
+
+        ServiceBusSessionReceiver first = await fixture.Client.AcceptSessionAsync("session-expiry", "x");
+        ServiceBusReceivedMessage message = (await first.ReceiveMessageAsync(TimeSpan.FromSeconds(5)))!;
+        await Task.Delay(1500); // session lock is 1 s
+        ServiceBusException lost = await Assert.ThrowsAsync<ServiceBusException>(() => first.CompleteMessageAsync(message));
+        Assert.Equal(ServiceBusFailureReason.SessionLockLost, lost.Reason);
+        await first.DisposeAsync();
+
+        await using ServiceBusSessionReceiver second = await fixture.Client.AcceptSessionAsync("session-expiry", "x");
+        ServiceBusReceivedMessage again = (await second.ReceiveMessageAsync(TimeSpan.FromSeconds(5)))!;
+        Assert.Equal("e", again.Body.ToString());
+        Assert.Equal(2, again.DeliveryCount);
+        await second.CompleteMessageAsync(again);
+    }
 }

@@ -919,7 +919,6 @@ internal sealed class QueueEntity
     /// <summary>Called periodically: lock expiry, scheduled activation, session lock expiry, waiting session accepts.</summary>
     public void Tick()
     {
-        List<Consumer>? lostSessions = null;
         lock (sync)
         {
             DateTime now = DateTime.UtcNow;
@@ -945,23 +944,16 @@ internal sealed class QueueEntity
             {
                 foreach (SessionState session in sessions.Values)
                 {
-                    if (session.Owner is { } owner && session.LockedUntil <= now)
+                    // Like Azure, the link stays attached; its settlements and session operations now fail
+                    // with session-lock-lost and the session can be accepted by another receiver.
+                    if (session.Owner != null && session.LockedUntil <= now)
                     {
                         ReleaseSession(session);
-                        (lostSessions ??= new()).Add(owner);
                     }
                 }
             }
 
             Dispatch();
-        }
-
-        if (lostSessions != null)
-        {
-            foreach (Consumer consumer in lostSessions)
-            {
-                consumer.Link.SafeClose(new AmqpException(AmqpNames.SessionLockLost, "The session lock expired."));
-            }
         }
 
         DeadLetterQueue?.Tick();
