@@ -24,7 +24,7 @@ public sealed partial class AssessmentEngine
 
     private static readonly string[] RejectionNames =
     [
-        "cores", "memory", "Hyper-V generation", "data disk count", "premium storage", "Ultra disk support",
+        "cores", "memory", "Hyper-V generation", "data disk count", "disk types (premium storage / Ultra support)",
         "uncached disk IOPS", "uncached disk MBps", "NIC count", "network bandwidth",
     ];
 
@@ -224,11 +224,14 @@ public sealed partial class AssessmentEngine
         DiskNeed need,
         AssessmentContext ctx,
         SizingCriterion sizing,
+        DiskClass cls,
         out ReadinessIssue? failure)
     {
         failure = null;
         var settings = ctx.Settings;
         var size = disk.SizeGb;
+        var v2Allowed = cls >= DiskClass.Premium && settings.AllowPremiumV2AndUltra && !isOsDisk;
+        var ultraAllowed = cls == DiskClass.Ultra && settings.AllowPremiumV2AndUltra && !isOsDisk;
         if (sizing == SizingCriterion.AsOnPremises || !need.HasPerf)
         {
             var type = sizing == SizingCriterion.AsOnPremises
@@ -243,6 +246,12 @@ public sealed partial class AssessmentEngine
             var why = sizing == SizingCriterion.AsOnPremises
                 ? $"As on premises: smallest {type} disk holding the configured size"
                 : "No performance data: configured size mapped to Standard SSD";
+            if ((type == DiskType.Premium && cls == DiskClass.Standard) || (type == DiskType.Ultra && cls != DiskClass.Ultra))
+            {
+                failure = new ReadinessIssue("NoVmSizeSupportsStoragePerformance", Readiness.NotSuitable, $"Disk '{disk.Id}' must be {type}, which needs a size with {type} support.");
+                return null;
+            }
+
             if (type == DiskType.Ultra)
             {
                 // Provision the IOPS/MBps a Premium tier of the same capacity has (the documented baseline).
@@ -259,7 +268,7 @@ public sealed partial class AssessmentEngine
                 return FixedDisk(disk, isOsDisk, t, need, ctx, $"{why} ({size:0.#} GB)");
             }
 
-            if (!isOsDisk && size <= MaxDiskGb && settings.AllowPremiumV2AndUltra)
+            if (v2Allowed && size <= MaxDiskGb)
             {
                 return PremiumV2Disk(disk, isOsDisk, size, 0, 0, ctx, need, $"{why}: larger than any fixed tier, Premium SSD v2 by capacity");
             }
@@ -269,13 +278,15 @@ public sealed partial class AssessmentEngine
             return null;
         }
 
-        // Performance-based with data: cheapest tier meeting size, IOPS and MBps.
+        // Performance-based with data: the cheapest disk meeting size, IOPS and MBps among the fixed tiers
+        // and, for data disks, Premium SSD v2 and Ultra (provisioned to the needs).
         var tiers = ctx.TiersByPrice;
         var sizeAndIops = false;
+        DiskRecommendation? best = null;
         for (var i = 0; i < tiers.Length; i++)
         {
             var t = tiers[i].Tier;
-            if (t.SizeGib < size || t.Iops < need.Iops)
+            if ((t.Type == DiskType.Premium && cls == DiskClass.Standard) || t.SizeGib < size || t.Iops < need.Iops)
             {
                 continue;
             }
@@ -283,39 +294,44 @@ public sealed partial class AssessmentEngine
             sizeAndIops = true;
             if (t.MBps >= need.MBps)
             {
-                return FixedDisk(disk, isOsDisk, tiers[i], need, ctx, string.Create(Inv,
-                    $"Cheapest tier {(ctx.DiskRankedByRegionPrices ? $"in {ctx.Region}" : $"(ranked by {AssessmentContext.DiskRankingProxyRegion} prices)")} with >= {size:0.#} GB, >= {need.Iops:0.#} IOPS and >= {need.MBps:0.##} MBps (P{settings.Percentile} read+write x comfort {settings.ComfortFactor})"));
+                best = FixedDisk(disk, isOsDisk, tiers[i], need, ctx, string.Create(Inv,
+                    $"Cheapest disk {(ctx.DiskRankedByRegionPrices ? $"in {ctx.Region}" : $"(ranked by {AssessmentContext.DiskRankingProxyRegion} prices)")} with >= {size:0.#} GB, >= {need.Iops:0.#} IOPS and >= {need.MBps:0.##} MBps (P{settings.Percentile} read+write x comfort {settings.ComfortFactor})"));
+                break;
             }
         }
 
-        if (!isOsDisk && settings.AllowPremiumV2AndUltra && size <= MaxDiskGb)
+        if ((v2Allowed || ultraAllowed) && size <= MaxDiskGb)
         {
-            var v2Ok = need.Iops <= V2MaxIops && need.MBps <= V2MaxMBps;
-            var ultraOk = need.Iops <= UltraMaxIops && need.MBps <= UltraMaxMBps;
-            if (v2Ok || ultraOk)
+            if (v2Allowed && need.Iops <= V2MaxIops && need.MBps <= V2MaxMBps)
             {
-                var v2 = v2Ok ? PremiumV2Disk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "No fixed tier meets the needs: Premium SSD v2 (cheaper than Ultra)") : null;
-                var ul = ultraOk ? UltraDisk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "No fixed tier meets the needs: Ultra disk (three candidates: capacity, IOPS, throughput; largest, rounded up)") : null;
-                if (v2 is null)
+                var v2 = PremiumV2Disk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Premium SSD v2 provisioned to the needs");
+                if (best is null || v2.RankCostUsd < best.RankCostUsd)
                 {
-                    return ul;
+                    best = v2;
                 }
-
-                if (ul is null)
-                {
-                    return v2;
-                }
-
-                return RankV2(ctx, v2) <= RankUltra(ctx, ul) ? v2 : ul;
             }
+
+            if (ultraAllowed && need.Iops <= UltraMaxIops && need.MBps <= UltraMaxMBps)
+            {
+                var ul = UltraDisk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Ultra (three candidates: capacity, IOPS, throughput; largest, rounded up)");
+                if (best is null || ul.RankCostUsd < best.RankCostUsd)
+                {
+                    best = ul;
+                }
+            }
+        }
+
+        if (best is not null)
+        {
+            return best;
         }
 
         string code;
-        if (size > MaxFixedTierGb && (isOsDisk || !settings.AllowPremiumV2AndUltra))
+        if (size > MaxFixedTierGb && !v2Allowed && !ultraAllowed)
         {
             code = "DiskSizeGreaterThanSupported";
         }
-        else if (!sizeAndIops && need.Iops > (isOsDisk || !settings.AllowPremiumV2AndUltra ? 20000 : UltraMaxIops))
+        else if (!sizeAndIops && need.Iops > (ultraAllowed ? UltraMaxIops : v2Allowed ? V2MaxIops : cls == DiskClass.Standard ? 6000 : 20000))
         {
             code = "NoSuitableDiskSizeForIops";
         }
@@ -355,6 +371,7 @@ public sealed partial class AssessmentEngine
         TierIops = t.Tier.Iops,
         TierMBps = t.Tier.MBps,
         MonthlyCost = t.MonthlyUsd * ctx.Rate,
+        RankCostUsd = t.RankPrice,
         Explanation = why + (t.MonthlyUsd is null ? $"; no {t.Tier.Name} price for {ctx.Region} in the catalog" : string.Empty) + ".",
     };
 
@@ -380,6 +397,7 @@ public sealed partial class AssessmentEngine
             NeededMBps = need.MBps,
             Type = DiskType.PremiumV2,
             Tier = "PremiumV2",
+            RankCostUsd = ctx.PremiumV2RankPrices is { } rp ? V2Monthly(rp, gib, provIops, provMBps) : double.MaxValue / 4,
             TierSizeGib = (int)gib,
             TierIops = (int)provIops,
             TierMBps = (int)provMBps,
@@ -411,6 +429,7 @@ public sealed partial class AssessmentEngine
             NeededMBps = need.MBps,
             Type = DiskType.Ultra,
             Tier = "Ultra",
+            RankCostUsd = ctx.UltraRankPrices is { } rp ? UltraMonthly(rp, gib, provIops, provMBps) : double.MaxValue / 4,
             TierSizeGib = gib,
             TierIops = (int)provIops,
             TierMBps = (int)provMBps,
@@ -437,26 +456,73 @@ public sealed partial class AssessmentEngine
         return (int)Math.Min(65536, Math.Ceiling(gib / 1024.0) * 1024);
     }
 
-    private static double RankV2(AssessmentContext ctx, DiskRecommendation d) =>
-        ctx.PremiumV2RankPrices is { } p ? V2Monthly(p, d.TierSizeGib, d.TierIops, d.TierMBps) : double.MaxValue / 2;
+    /// <summary>Which disk types a size class can attach.</summary>
+    private enum DiskClass
+    {
+        Standard = 0,
+        Premium = 1,
+        Ultra = 2,
+    }
 
-    private static double RankUltra(AssessmentContext ctx, DiskRecommendation d) =>
-        ctx.UltraRankPrices is { } p ? UltraMonthly(p, d.TierSizeGib, d.TierIops, d.TierMBps) : double.MaxValue;
+    /// <summary>The disks chosen for one size class, or why none fits.</summary>
+    private sealed record DiskPlan(DiskRecommendation[]? Disks, ReadinessIssue? Failure, double Iops, double MBps, bool Premium, bool Ultra, double RankCost);
 
-    private ComputeRecommendation? ChooseSize(ComputeNeeds needs, AssessmentContext ctx, out ReadinessIssue? failure)
+    private static DiskPlan PlanDisks(IReadOnlyList<DiscoveredDisk> disks, DiskNeed[] needs, AssessmentContext ctx, SizingCriterion sizing, DiskClass cls)
+    {
+        var recs = new DiskRecommendation[disks.Count];
+        double iops = 0, mbps = 0, rank = 0;
+        bool premium = false, ultra = false;
+        for (var i = 0; i < disks.Count; i++)
+        {
+            var rec = ChooseDisk(disks[i], i == 0, needs[i], ctx, sizing, cls, out var failure);
+            if (rec is null)
+            {
+                return new DiskPlan(null, failure, 0, 0, false, false, double.PositiveInfinity);
+            }
+
+            recs[i] = rec;
+            iops += rec.NeededIops;
+            mbps += rec.NeededMBps;
+            premium |= rec.Type is DiskType.Premium or DiskType.PremiumV2 or DiskType.Ultra;
+            ultra |= rec.Type == DiskType.Ultra;
+            rank += rec.RankCostUsd;
+        }
+
+        return new DiskPlan(recs, null, iops, mbps, premium, ultra, rank);
+    }
+
+    private ComputeRecommendation? ChooseSize(
+        ComputeNeeds needs,
+        AssessmentContext ctx,
+        DiskPlan standard,
+        DiskPlan premium,
+        DiskPlan ultra,
+        out DiskPlan? plan,
+        out ReadinessIssue? failure)
     {
         failure = null;
+        plan = null;
         var sizes = Catalog.Sizes;
         var candidates = ctx.Candidates;
-        Span<int> counts = stackalloc int[RejectionNames.Length];
-        Span<int> ringSize = stackalloc int[5];
-        Span<int> ringReason = stackalloc int[5];
-        var ringCount = 0;
+        Span<byte> reasons = candidates.Length <= 4096 ? stackalloc byte[candidates.Length] : new byte[candidates.Length];
+        var minPlan = Math.Min(standard.RankCost, Math.Min(premium.RankCost, ultra.RankCost));
+        var best = double.PositiveInfinity;
+        var bestPos = -1;
+        DiskPlan? bestPlan = null;
         var stage = -1; // 0 compute ok, 1 storage ok
+        var scanned = 0;
         for (var c = 0; c < candidates.Length; c++)
         {
             var s = sizes[candidates[c]];
-            int reason;
+            var vmMonthly = ctx.RankPrice[s.Index] * HoursPerMonth;
+            if (vmMonthly + minPlan >= best)
+            {
+                break; // sorted by VM price: nothing further can be cheaper in total
+            }
+
+            scanned = c + 1;
+            var p = s.UltraSsd && s.PremiumIO ? ultra : s.PremiumIO ? premium : standard;
+            byte reason;
             if (s.VCpus < needs.Cores)
             {
                 reason = 0;
@@ -473,40 +539,51 @@ public sealed partial class AssessmentEngine
             {
                 reason = 3;
             }
-            else if (needs.PremiumIO && !s.PremiumIO)
+            else if (p.Disks is null)
             {
                 reason = 4;
             }
-            else if (needs.UltraSsd && !s.UltraSsd)
+            else if (s.UncachedDiskIops is { } ui && ui < p.Iops)
             {
                 reason = 5;
             }
-            else if (s.UncachedDiskIops is { } ui && ui < needs.DiskIops)
+            else if (s.UncachedDiskMBps is { } um && um < p.MBps)
             {
                 reason = 6;
             }
-            else if (s.UncachedDiskMBps is { } um && um < needs.DiskMBps)
+            else if (s.MaxNics < needs.Nics)
             {
                 reason = 7;
             }
-            else if (s.MaxNics < needs.Nics)
+            else if (s.NetworkMbps is { } nm && nm / 8.0 < needs.NetworkMBps)
             {
                 reason = 8;
             }
-            else if (s.NetworkMbps is { } nm && nm / 8.0 < needs.NetworkMBps)
-            {
-                reason = 9;
-            }
             else
             {
-                return Recommendation(s, needs, ctx, counts, ringSize, ringReason, ringCount);
+                reason = byte.MaxValue;
+                var total = vmMonthly + p.RankCost;
+                if (total < best)
+                {
+                    best = total;
+                    bestPos = c;
+                    bestPlan = p;
+                }
             }
 
-            counts[reason]++;
-            stage = Math.Max(stage, reason >= 8 ? 1 : reason >= 3 ? 0 : -1);
-            ringSize[ringCount % 5] = s.Index;
-            ringReason[ringCount % 5] = reason;
-            ringCount++;
+            reasons[c] = reason;
+            if (reason != byte.MaxValue)
+            {
+                stage = Math.Max(stage, reason >= 7 ? 1 : reason >= 3 ? 0 : -1);
+            }
+        }
+
+        if (bestPlan is not null)
+        {
+            plan = bestPlan;
+            var s = sizes[candidates[bestPos]];
+            var final = needs with { PremiumIO = bestPlan.Premium, UltraSsd = bestPlan.Ultra, DiskIops = bestPlan.Iops, DiskMBps = bestPlan.MBps };
+            return Recommendation(s, final, ctx, reasons[..bestPos], candidates, bestPlan.RankCost, scanned);
         }
 
         var (code, what) = stage switch
@@ -520,8 +597,25 @@ public sealed partial class AssessmentEngine
         return null;
     }
 
-    private ComputeRecommendation Recommendation(VmSize s, ComputeNeeds needs, AssessmentContext ctx, Span<int> counts, Span<int> ringSize, Span<int> ringReason, int ringCount)
+    private ComputeRecommendation Recommendation(VmSize s, ComputeNeeds needs, AssessmentContext ctx, ReadOnlySpan<byte> cheaper, int[] candidates, double diskRank, int scanned)
     {
+        Span<int> counts = stackalloc int[RejectionNames.Length];
+        var nearest = new List<RejectedCandidate>(5);
+        for (var k = cheaper.Length - 1; k >= 0; k--)
+        {
+            var r = cheaper[k];
+            if (r == byte.MaxValue)
+            {
+                continue; // eligible but dearer in total (VM + disks)
+            }
+
+            counts[r]++;
+            if (nearest.Count < 5)
+            {
+                nearest.Add(new RejectedCandidate(Catalog.Sizes[candidates[k]].Name, RejectionNames[r]));
+            }
+        }
+
         var dict = new Dictionary<string, int>();
         for (var i = 0; i < counts.Length; i++)
         {
@@ -531,19 +625,14 @@ public sealed partial class AssessmentEngine
             }
         }
 
-        var nearest = new List<RejectedCandidate>(Math.Min(5, ringCount));
-        for (var k = ringCount - 1; k >= Math.Max(0, ringCount - 5); k--)
-        {
-            var slot = k % 5;
-            nearest.Add(new RejectedCandidate(Catalog.Sizes[ringSize[slot]].Name, RejectionNames[ringReason[slot]]));
-        }
-
         return new ComputeRecommendation
         {
             Size = s,
             Needs = needs,
             RankingPriceUsdPerHour = ctx.RankPrice[s.Index],
+            RankingMonthlyTotalUsd = (ctx.RankPrice[s.Index] * HoursPerMonth) + diskRank,
             CandidatesConsidered = ctx.Candidates.Length,
+            CandidatesScanned = scanned,
             RejectedCounts = dict,
             NearestRejected = nearest,
         };

@@ -200,50 +200,35 @@ public sealed partial class AssessmentEngine
             return Result(server, issues, null, [], null, null, ctx, "Not sized: the server is not ready for Azure.", confidence, share, sizing);
         }
 
-        // ---- disks
-        var diskRecs = new DiskRecommendation[disks.Count];
-        var premium = false;
-        var ultra = false;
-        double iopsSum = 0, mbpsSum = 0;
-        for (var i = 0; i < disks.Count; i++)
+        // ---- disks: one plan per class of size (no premium storage / premium / premium + Ultra), so
+        // that a size is only paired with disk types it supports and the cheapest pair wins.
+        var planUltra = PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Ultra);
+        if (planUltra.Failure is not null)
         {
-            var rec = ChooseDisk(disks[i], i == 0, diskNeeds[i], ctx, sizing, out var failure);
-            if (rec is null)
-            {
-                issues.Add(failure!);
-                continue;
-            }
-
-            diskRecs[i] = rec;
-            premium |= rec.Type is DiskType.Premium or DiskType.PremiumV2 or DiskType.Ultra;
-            ultra |= rec.Type == DiskType.Ultra;
-            iopsSum += rec.NeededIops;
-            mbpsSum += rec.NeededMBps;
+            issues.Add(planUltra.Failure);
+            return Result(server, issues, null, [], null, null, ctx, "Not sized: no disk type meets a disk's needs.", confidence, share, sizing);
         }
 
-        if (HasNotSuitable(issues))
-        {
-            return Result(server, issues, null, [], null, null, ctx, "Not sized: no disk tier meets a disk's needs.", confidence, share, sizing);
-        }
-
+        var planPremium = PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Premium);
+        var planStandard = PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Standard);
         needs = needs with
         {
             DataDisks = Math.Max(0, disks.Count - 1),
             Nics = nics,
-            DiskIops = iopsSum,
-            DiskMBps = mbpsSum,
-            PremiumIO = premium,
-            UltraSsd = ultra,
+            DiskIops = planUltra.Iops,
+            DiskMBps = planUltra.MBps,
             Generation = generation,
         };
 
         // ---- compute
-        var compute = ChooseSize(needs, ctx, out var sizeFailure);
+        var compute = ChooseSize(needs, ctx, planStandard, planPremium, planUltra, out var plan, out var sizeFailure);
         if (compute is null)
         {
             issues.Add(sizeFailure!);
-            return Result(server, issues, null, diskRecs, null, null, ctx, "Not sized: no VM size meets the needs.", confidence, share, sizing);
+            return Result(server, issues, null, planUltra.Disks!, null, null, ctx, "Not sized: no VM size meets the needs.", confidence, share, sizing);
         }
+
+        var diskRecs = plan!.Disks!;
 
         // ---- cost
         var (computeCost, storageCost, costNote) = Cost(compute.Size, os.Family, diskRecs, ctx);

@@ -86,16 +86,25 @@ public sealed record ComputeRecommendation
     /// <summary>The needs it was chosen for.</summary>
     public required ComputeNeeds Needs { get; init; }
 
-    /// <summary>Linux pay-as-you-go USD/hour in the target region: the price candidates are ranked by.</summary>
+    /// <summary>Linux pay-as-you-go USD/hour of the size in the target region.</summary>
     public double RankingPriceUsdPerHour { get; init; }
 
-    /// <summary>Candidates considered (allowed series, offered in the region, x64).</summary>
+    /// <summary>
+    /// What the choice minimised: the size's Linux pay-as-you-go price x 730 h plus the monthly price of the
+    /// disks it is paired with (USD; disks ranked by westeurope prices where the region has none).
+    /// </summary>
+    public double RankingMonthlyTotalUsd { get; init; }
+
+    /// <summary>Candidates in the region and allowed series (x64).</summary>
     public int CandidatesConsidered { get; init; }
+
+    /// <summary>Candidates examined before no further one could be cheaper in total.</summary>
+    public int CandidatesScanned { get; init; }
 
     /// <summary>Number of cheaper candidates that failed each need (key = need).</summary>
     public required IReadOnlyDictionary<string, int> RejectedCounts { get; init; }
 
-    /// <summary>The cheaper candidates nearest in price to the winner that lost (up to 5), and why.</summary>
+    /// <summary>The cheaper sizes (by VM price) nearest to the winner that could not take the server (up to 5), and why.</summary>
     public required IReadOnlyList<RejectedCandidate> NearestRejected { get; init; }
 }
 
@@ -137,6 +146,9 @@ public sealed record DiskRecommendation
 
     /// <summary>Which rule chose it.</summary>
     public required string Explanation { get; init; }
+
+    /// <summary>Monthly USD price the choice was ranked by (region price, or the westeurope proxy).</summary>
+    internal double RankCostUsd { get; init; }
 }
 
 /// <summary>Assessment of one server.</summary>
