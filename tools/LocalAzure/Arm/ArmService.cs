@@ -290,6 +290,16 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
                 : MethodNotAllowed(method);
         }
 
+        if (s.Length == 8 && Is(s[4], "locations") && (Is(s[6], "operations") || Is(s[6], "operationResults")))
+        {
+            if (method != "GET")
+            {
+                return MethodNotAllowed(method);
+            }
+
+            return Is(s[6], "operations") ? PollStatus(s[7]) : PollResult(s[7], baseUri);
+        }
+
         var ns = Namespaces().FirstOrDefault(n => Is(n, s[3])) ??
             throw new ArmErrorException(404, "InvalidResourceNamespace", $"The resource namespace '{s[3]}' is invalid.");
 
@@ -313,16 +323,6 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
                     .OrderBy(r => r.Id, StringComparer.OrdinalIgnoreCase)
                     .Select(r => (JsonNode)r.Body.DeepClone())))
                 : MethodNotAllowed(method);
-        }
-
-        if (s.Length == 8 && Is(s[4], "locations") && (Is(s[6], "operations") || Is(s[6], "operationResults")))
-        {
-            if (method != "GET")
-            {
-                return MethodNotAllowed(method);
-            }
-
-            return Is(s[6], "operations") ? PollStatus(s[7]) : PollResult(s[7], baseUri);
         }
 
         throw new ArmErrorException(404, "InvalidRequestUri", $"The request URI '/{string.Join('/', s)}' is not supported by the local ARM endpoint.");
