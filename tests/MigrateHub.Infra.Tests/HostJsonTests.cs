@@ -21,6 +21,38 @@ public sealed partial class HostJsonTests(InfraSnapshots infra)
     }
 
     [Fact]
+    public void Durable_storage_connection_is_identity_based_on_every_stamp()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("host.json")), Lenient);
+        var durableTask = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
+        var connection = "AzureWebJobsStorage";
+        if (durableTask.TryGetProperty("storageProvider", out var provider))
+        {
+            foreach (var name in new[] { "connectionName", "connectionStringName" })
+            {
+                if (provider.TryGetProperty(name, out var value) && !string.IsNullOrEmpty(value.GetString()))
+                {
+                    connection = value.GetString()!;
+                }
+            }
+        }
+
+        foreach (var snapshot in infra.All)
+        {
+            foreach (var stamp in snapshot.Stamps)
+            {
+                Assert.Equal("managedidentity", stamp.AppSettings.GetValueOrDefault(connection + "__credential"));
+                foreach (var service in new[] { "blob", "queue", "table" })
+                {
+                    Assert.True(
+                        stamp.AppSettings.ContainsKey($"{connection}__{service}ServiceUri"),
+                        $"{snapshot}, {stamp.Region}: the durable task hub (connection '{connection}') needs {connection}__{service}ServiceUri.");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Every_setting_host_json_refers_to_is_set_on_every_stamp()
     {
         var hostJson = File.ReadAllText(Repository.PathOf("host.json"));
