@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.Serialization;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
 using Microsoft.Azure.Amqp.Framing;
@@ -305,6 +306,10 @@ internal sealed class Broker : IRuntimeProvider
         {
             outcome = new Rejected { Error = ex.Error };
         }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or InvalidOperationException or SerializationException)
+        {
+            outcome = new Rejected { Error = new Error { Condition = AmqpErrorCode.DecodeError, Description = "The message could not be decoded: " + ex.Message } };
+        }
 
         link.DisposeDelivery(message, true, outcome);
         message.Dispose();
@@ -338,6 +343,10 @@ internal sealed class Broker : IRuntimeProvider
         catch (AmqpException ex)
         {
             response = Management.ErrorResponse(ex.Error);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or InvalidOperationException or SerializationException)
+        {
+            response = Management.ErrorResponse(new Error { Condition = AmqpErrorCode.InternalError, Description = ex.Message });
         }
 
         MessageId? messageId = request.Properties?.MessageId;
