@@ -1,1 +1,54 @@
-Console.WriteLine("devhost");
+using MigrateHub.DevHost;
+
+// Runs MigrateHub locally: the Function App's triggers and orchestrations on local stand-ins.
+// Usage: dotnet run --project src/DevHost -- [--port 7071] [--regions northeurope,westeurope,...]
+var options = new DevHostOptions { Port = 7071 };
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--port" when i + 1 < args.Length:
+            options.Port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+            break;
+        case "--regions" when i + 1 < args.Length:
+            foreach (var region in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.Regions.Add(region);
+            }
+
+            break;
+        case "--key" when i + 1 < args.Length:
+            options.FunctionKey = args[++i];
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--port N] [--regions a,b,c] [--key KEY]");
+            return 2;
+    }
+}
+
+var key = Environment.GetEnvironmentVariable("MIGRATEHUB_FUNCTION_KEY");
+if (!string.IsNullOrEmpty(key))
+{
+    options.FunctionKey = key;
+}
+
+Console.WriteLine("Starting MigrateHub DevHost (local storage stand-ins, durable workers, API)...");
+await using var host = await DevHostApp.StartAsync(options);
+Console.WriteLine($"MigrateHub is listening on {host.BaseUrl}api/");
+Console.WriteLine($"  regions:  {string.Join(", ", host.Hubs.Keys)}");
+Console.WriteLine($"  key:      {options.FunctionKey}   (header x-functions-key or ?code=)");
+Console.WriteLine($"  durable:  {host.BaseUrl}runtime/webhooks/durabletask/instances/{{instanceId}}");
+Console.WriteLine("Press Ctrl+C to stop.");
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.WriteLine("Stopping.");
+}
+
+return 0;
