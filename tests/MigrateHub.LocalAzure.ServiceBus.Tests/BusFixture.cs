@@ -14,7 +14,7 @@ public sealed class BusFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = new LocalServiceBusOptions();
-        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "processor", "ttl", "ttl-drop", "unsupported", "renew", "session-guard", "maxdelivery-abandon", "nodedup", "drain" })
+        foreach (string name in new[] { "basic", "batch", "rnd", "settle", "defer", "dlq", "peek", "schedule", "fields", "big", "ttl", "ttl-drop", "unsupported", "renew", "session-guard", "maxdelivery-abandon", "nodedup", "drain" })
         {
             options.Queues.Add(new LocalQueueOptions { Name = name, LockDuration = ShortLock });
         }
@@ -26,7 +26,9 @@ public sealed class BusFixture : IAsyncLifetime
         options.Queues.Add(new LocalQueueOptions { Name = "dedup", RequiresDuplicateDetection = true, DuplicateDetectionWindow = TimeSpan.FromSeconds(2), LockDuration = ShortLock });
         options.Queues.Add(new LocalQueueOptions { Name = "sessions", RequiresSession = true, LockDuration = ShortLock });
         options.Queues.Add(new LocalQueueOptions { Name = "sessions2", RequiresSession = true, LockDuration = ShortLock });
-        options.Queues.Add(new LocalQueueOptions { Name = "session-processor", RequiresSession = true, LockDuration = ShortLock });
+        // Long locks where a slow CI machine must not cause lock-expiry redeliveries.
+        options.Queues.Add(new LocalQueueOptions { Name = "processor", LockDuration = TimeSpan.FromSeconds(30) });
+        options.Queues.Add(new LocalQueueOptions { Name = "session-processor", RequiresSession = true, LockDuration = TimeSpan.FromSeconds(10) });
         options.Queues.Add(new LocalQueueOptions { Name = "session-expiry", RequiresSession = true, LockDuration = TimeSpan.FromSeconds(1) });
         options.Queues.Add(new LocalQueueOptions { Name = "drop", LockDuration = ShortLock });
         Bus = await LocalServiceBus.StartAsync(options);

@@ -46,8 +46,25 @@ public sealed class SettlementTests(BusFixture fixture)
         Assert.Equal("later", deferred.Body.ToString());
         Assert.Equal(ServiceBusMessageState.Deferred, deferred.State);
         Assert.True(deferred.LockedUntil > DateTimeOffset.UtcNow);
+        Assert.Equal(2, deferred.DeliveryCount);
+
+        // Settled through $management (update-disposition): abandoning keeps it deferred...
+        await receiver.AbandonMessageAsync(deferred);
+        Assert.Equal(1, fixture.Bus.DeferredMessageCount("defer"));
+        Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(200)));
+        deferred = await receiver.ReceiveDeferredMessageAsync(message.SequenceNumber);
         await receiver.CompleteMessageAsync(deferred);
         Assert.Equal(0, fixture.Bus.DeferredMessageCount("defer"));
+        Assert.Equal(0, fixture.Bus.ActiveMessageCount("defer"));
+
+        // ...and a deferred message can be dead-lettered the same way.
+        await sender.SendMessageAsync(new ServiceBusMessage("later 2"));
+        ServiceBusReceivedMessage second = (await receiver.ReceiveMessageAsync(Wait))!;
+        await receiver.DeferMessageAsync(second);
+        ServiceBusReceivedMessage deferred2 = await receiver.ReceiveDeferredMessageAsync(second.SequenceNumber);
+        await receiver.DeadLetterMessageAsync(deferred2, "GaveUp", "deferred too long");
+        Assert.Equal(0, fixture.Bus.DeferredMessageCount("defer"));
+        Assert.Equal(1, fixture.Bus.DeadLetterMessageCount("defer"));
 
         ServiceBusException missing = await Assert.ThrowsAsync<ServiceBusException>(() => receiver.ReceiveDeferredMessageAsync(message.SequenceNumber));
         Assert.Equal(ServiceBusFailureReason.MessageNotFound, missing.Reason);
