@@ -9,10 +9,10 @@ namespace MigrateHub.Shared.Provisioning;
 /// <summary>Settings for the ARM client used to create target resources.</summary>
 public sealed class ArmProvisioningOptions
 {
-    /// <summary>Configuration section name.</summary>
-    public const string SectionName = "Provisioning";
+    /// <summary>Configuration section name (app settings <c>MigrateHub__Provisioning__*</c>; none are needed in Azure).</summary>
+    public const string SectionName = "MigrateHub:Provisioning";
 
-    /// <summary>Client id of a user-assigned managed identity (Azure); null for the default credential chain.</summary>
+    /// <summary>Client id of a user-assigned managed identity; null leaves DefaultAzureCredential's own default (AZURE_CLIENT_ID).</summary>
     public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>Local ARM-compatible endpoint (https); when set, the client talks to it instead of Azure.</summary>
@@ -61,7 +61,17 @@ public static class ArmClientFactory
     public static ArmClient CreateAzure(ArmProvisioningOptions options, TokenCredential? credential = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        credential ??= new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+        if (credential is null)
+        {
+            var credentialOptions = new DefaultAzureCredentialOptions();
+            if (options.ManagedIdentityClientId is { } clientId)
+            {
+                credentialOptions.ManagedIdentityClientId = clientId;
+            }
+
+            credential = new DefaultAzureCredential(credentialOptions);
+        }
+
         return new ArmClient(credential, defaultSubscriptionId: null, CreateClientOptions(options));
     }
 
