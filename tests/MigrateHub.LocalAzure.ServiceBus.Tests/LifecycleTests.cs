@@ -43,6 +43,15 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ConfiguredPortInUse_StartFails()
+    {
+        using var occupier = new TcpListener(IPAddress.Loopback, 0);
+        occupier.Start();
+        int port = ((IPEndPoint)occupier.LocalEndpoint).Port;
+        await Assert.ThrowsAsync<SocketException>(() => LocalServiceBus.StartAsync(new LocalServiceBusOptions { Port = port }));
+    }
+
+    [Fact]
     public async Task InspectionOfUnknownQueue_Throws()
     {
         await using LocalServiceBus bus = await LocalServiceBus.StartAsync(new LocalServiceBusOptions());

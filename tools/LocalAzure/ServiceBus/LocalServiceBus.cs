@@ -52,8 +52,20 @@ public sealed class LocalServiceBus : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
         var bus = new LocalServiceBus(options);
-        bus.Port = options.Port != 0 ? options.Port : PickFreePort();
-        bus.broker.Start(bus.Port);
+        for (int attempt = 1; ; attempt++)
+        {
+            bus.Port = options.Port != 0 ? options.Port : PickFreePort();
+            try
+            {
+                bus.broker.Start(bus.Port);
+                break;
+            }
+            catch (SocketException) when (options.Port == 0 && attempt < 5)
+            {
+                // Another process took the probed port in between; probe again.
+            }
+        }
+
         bus.ticker = bus.RunTickerAsync(bus.stopping.Token);
         return Task.FromResult(bus);
     }
@@ -131,9 +143,9 @@ public sealed class LocalServiceBus : IAsyncDisposable
                     {
                         queue.Tick();
                     }
-                    catch (Exception ex) when (ex is AmqpException or InvalidOperationException)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        // keep ticking; a broken link must not stop lock expiry for everyone
+                        // Keep ticking: one broken link must not stop lock expiry and scheduling for everyone.
                     }
                 }
             }
