@@ -311,4 +311,32 @@ public sealed class EndpointTests : IAsyncLifetime
         await vm.DeleteAsync(WaitUntil.Completed);
         Assert.Empty(_arm.Resources(ArmCallKinds.VirtualMachines));
     }
+
+    [Fact]
+    public async Task UnpinnedGenericResourceTypes_ResolveTheirApiVersionFromTheProviderEndpoint()
+    {
+        var client = Shared.Provisioning.ArmClientFactory.CreateLocal(_arm.Endpoint, _arm.CertificateThumbprint, new Shared.Provisioning.ArmProvisioningOptions { MaxRetries = 0 });
+        await _raw.SendAsync(HttpMethod.Put, Rg(G), new JsonObject { ["location"] = "westeurope" }, "2022-09-01");
+        var nsgId = new ResourceIdentifier($"/{Rg(G)}/providers/Microsoft.Network/networkSecurityGroups/nsg-1");
+
+        await client.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, nsgId, new Azure.ResourceManager.Resources.GenericResourceData(new AzureLocation("westeurope")));
+
+        Assert.Contains(_arm.Requests(), r => r.Method == "GET" && r.Path.EndsWith("/providers/Microsoft.Network", StringComparison.OrdinalIgnoreCase));
+        var put = Assert.Single(_arm.Requests(), r => r.Method == "PUT" && r.ResourceType == "Microsoft.Network/networkSecurityGroups");
+        Assert.Equal("2024-05-01", put.ApiVersion); // the newest one the provider announces
+        Assert.Single(_arm.Resources("Microsoft.Network/networkSecurityGroups", G));
+    }
+
+    [Fact]
+    public async Task ResourceGroupDelete_ThroughTheSdk_PollsLocationAndRemovesContents()
+    {
+        var client = Shared.Provisioning.ArmClientFactory.CreateLocal(_arm.Endpoint, _arm.CertificateThumbprint, new Shared.Provisioning.ArmProvisioningOptions { MaxRetries = 0 });
+        await _raw.CreateVmPrerequisitesAsync(G, "rgdel");
+        var group = client.GetResourceGroupResource(Azure.ResourceManager.Resources.ResourceGroupResource.CreateResourceIdentifier(Sub, G));
+
+        await group.DeleteAsync(WaitUntil.Completed);
+
+        Assert.Empty(_arm.Resources(resourceGroup: G));
+        Assert.Empty(_arm.ResourceGroups());
+    }
 }
