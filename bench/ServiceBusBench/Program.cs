@@ -20,7 +20,7 @@ Console.WriteLine($"ServiceBusBench: {total} messages of {bodyBytes} B, processo
 // Warm-up: open links and JIT the paths.
 await using (ServiceBusSender warm = client.CreateSender("bench-rnd"))
 {
-    await warm.SendMessagesAsync(Enumerable.Range(0, 100).Select(_ => new ServiceBusMessage(body)));
+    await SendAllAsync(warm, 100, body);
     await using ServiceBusReceiver r = client.CreateReceiver("bench-rnd", new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
     int got = 0;
     while (got < 100)
