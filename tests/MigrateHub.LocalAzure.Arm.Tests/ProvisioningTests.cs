@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Azure.ResourceManager.Compute;
 using MigrateHub.Shared.Provisioning;
 
@@ -45,6 +46,28 @@ public sealed class ProvisioningTests : IAsyncLifetime
         Assert.Equal("Import", data["properties"]!["creationData"]!["createOption"]!.GetValue<string>());
         Assert.Equal("https://stcache.blob.core.windows.net/replica/app01-data.vhd", data["properties"]!["creationData"]!["sourceUri"]!.GetValue<string>());
         Assert.Equal("seed", data["tags"]![ProvisioningNames.PurposeTag]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateSeedDisks_FromAReplicaSnapshot_CopiesIt()
+    {
+        var target = ArmTestHost.Target(Group, "snap01");
+        using var raw = new RawArmClient(_host.Arm);
+        await raw.PutAsync(RawArmClient.Disk(Group, "source-os"), RawArmClient.DiskBody(ArmTestHost.Region, 40, "Windows", "V2"));
+        var snapshotPath = $"{RawArmClient.Rg(Group)}/providers/Microsoft.Compute/snapshots/replica-os-1";
+        var snapshot = await raw.PutAsync(snapshotPath, new JsonObject
+        {
+            ["location"] = ArmTestHost.Region,
+            ["properties"] = new JsonObject { ["creationData"] = new JsonObject { ["createOption"] = "Copy", ["sourceResourceId"] = RawArmClient.Id(RawArmClient.Disk(Group, "source-os")) } },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, snapshot.Status);
+
+        var seeds = await _host.Provisioning.CreateSeedDisksAsync(target,
+            new MachineDisks([new MachineDisk { DiskId = "os", IsOsDisk = true, SizeGb = 40, CopySourceResourceId = RawArmClient.Id(snapshotPath) }]), CancellationToken.None);
+
+        var seed = _host.Arm.Resources(ArmCallKinds.Disks, Group).Single(d => d.Id == seeds.Disks[0].SeedDiskResourceId).Body();
+        Assert.Equal("Copy", seed["properties"]!["creationData"]!["createOption"]!.GetValue<string>());
+        Assert.EndsWith("/snapshots/replica-os-1", seed["properties"]!["creationData"]!["sourceResourceId"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

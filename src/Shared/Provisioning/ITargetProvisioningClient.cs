@@ -8,7 +8,7 @@ namespace MigrateHub.Shared.Provisioning;
 /// </summary>
 public interface ITargetProvisioningClient
 {
-    /// <summary>Creates the seed disks replication writes into (empty, or imported from a VHD blob); returns the disks with <see cref="MachineDisk.SeedDiskResourceId"/> set.</summary>
+    /// <summary>Creates the seed disks replication writes into (empty, imported from a VHD blob, or copied from a snapshot); returns the disks with <see cref="MachineDisk.SeedDiskResourceId"/> set.</summary>
     Task<MachineDisks> CreateSeedDisksAsync(TargetSettings target, MachineDisks sourceDisks, CancellationToken cancellationToken);
 
     /// <summary>Creates <c>&lt;vm&gt;-test</c> from copies of the seed disks in its own isolated virtual network.</summary>

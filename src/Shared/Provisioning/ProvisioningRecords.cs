@@ -105,6 +105,9 @@ public sealed record MachineDisk
 
     /// <summary>Storage account holding <see cref="ImportSourceUri"/> (required with it).</summary>
     public string? ImportStorageAccountId { get; init; }
+
+    /// <summary>Optional snapshot or managed disk to copy the seed disk from (createOption Copy); ignored when <see cref="ImportSourceUri"/> is set.</summary>
+    public string? CopySourceResourceId { get; init; }
 }
 
 /// <summary>The disks of a machine.</summary>

@@ -44,13 +44,16 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
             await EnsureResourceGroupExistsAsync(target, cancellationToken);
             var disks = await Task.WhenAll(sourceDisks.Disks.Select(async disk =>
             {
-                var creation = disk.ImportSourceUri is { } uri
-                    ? new DiskCreationData(DiskCreateOption.Import)
+                var creation = (disk.ImportSourceUri, disk.CopySourceResourceId) switch
+                {
+                    ({ } uri, _) => new DiskCreationData(DiskCreateOption.Import)
                     {
                         SourceUri = new Uri(uri),
                         StorageAccountId = disk.ImportStorageAccountId is { } account ? new ResourceIdentifier(account) : null,
-                    }
-                    : new DiskCreationData(DiskCreateOption.Empty);
+                    },
+                    (null, { } source) => new DiskCreationData(DiskCreateOption.Copy) { SourceResourceId = new ResourceIdentifier(source) },
+                    _ => new DiskCreationData(DiskCreateOption.Empty),
+                };
                 var id = DiskId(target, ProvisioningNames.SeedDisk(target, disk));
                 var created = await EnsureDiskAsync(tracker, id, () => DiskData(target, disk, creation, ProvisioningNames.SeedPurpose, zonal: false), cancellationToken);
                 return disk with { SeedDiskResourceId = created.Id.ToString() };
