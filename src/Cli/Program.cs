@@ -1,2 +1,3 @@
-Console.WriteLine("migratehub: not yet implemented");
-return 1;
+using MigrateHub.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

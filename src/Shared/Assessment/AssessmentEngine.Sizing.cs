@@ -77,14 +77,10 @@ public sealed partial class AssessmentEngine
 
             if (n > 0)
             {
-                var scratch = Scratch(n);
-                var buf = scratch.AsSpan(0, n);
-                series.CpuPercent.AsSpan(i0, n).CopyTo(buf);
-                var cpu = Percentiles.NearestRank(buf, p);
-                series.MemoryPercent.AsSpan(i0, n).CopyTo(buf);
-                var mem = Percentiles.NearestRank(buf, p);
-                series.NetworkOutMBps.AsSpan(i0, n).CopyTo(buf);
-                var net = Percentiles.NearestRank(buf, p);
+                var buf = Scratch(n).AsSpan(0, n);
+                var cpu = Percentiles.NearestRank(series.CpuPercent.AsSpan(i0, n), default, p, buf);
+                var mem = Percentiles.NearestRank(series.MemoryPercent.AsSpan(i0, n), default, p, buf);
+                var net = Percentiles.NearestRank(series.NetworkOutMBps.AsSpan(i0, n), default, p, buf);
                 for (var d = 0; d < disks.Count; d++)
                 {
                     var ds = FindDiskSeries(series, disks[d].Id);
@@ -93,10 +89,8 @@ public sealed partial class AssessmentEngine
                         continue;
                     }
 
-                    Sum(ds.ReadIops.AsSpan(i0, n), ds.WriteIops.AsSpan(i0, n), buf);
-                    var iops = Percentiles.NearestRank(buf, p);
-                    Sum(ds.ReadMBps.AsSpan(i0, n), ds.WriteMBps.AsSpan(i0, n), buf);
-                    var mbps = Percentiles.NearestRank(buf, p);
+                    var iops = Percentiles.NearestRank(ds.ReadIops.AsSpan(i0, n), ds.WriteIops.AsSpan(i0, n), p, buf);
+                    var mbps = Percentiles.NearestRank(ds.ReadMBps.AsSpan(i0, n), ds.WriteMBps.AsSpan(i0, n), p, buf);
                     diskNeeds[d] = new DiskNeed(iops * comfort, mbps * comfort, true);
                 }
 
@@ -185,14 +179,6 @@ public sealed partial class AssessmentEngine
         }
 
         return null;
-    }
-
-    private static void Sum(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dest)
-    {
-        for (var i = 0; i < dest.Length; i++)
-        {
-            dest[i] = a[i] + b[i];
-        }
     }
 
     /// <summary>First index with ts[i] &gt; value.</summary>

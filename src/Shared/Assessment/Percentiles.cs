@@ -28,6 +28,96 @@ public static class Percentiles
         return Select(values, k);
     }
 
+    /// <summary>
+    /// Nearest-rank percentile of a[i] + b[i] (b may be empty: then of a alone) without changing the
+    /// inputs. High percentiles keep a min-heap of the values above the rank (one comparison for most
+    /// points); lower ones copy into <paramref name="scratch"/> and select. NaN counts as 0.
+    /// </summary>
+    public static float NearestRank(ReadOnlySpan<float> a, ReadOnlySpan<float> b, double percentile, Span<float> scratch)
+    {
+        var n = a.Length;
+        if (n == 0)
+        {
+            throw new ArgumentException("No values.", nameof(a));
+        }
+
+        if (b.Length != 0 && b.Length != n)
+        {
+            throw new ArgumentException("Both spans must have the same length.", nameof(b));
+        }
+
+        var k = Math.Clamp((int)Math.Ceiling(percentile / 100.0 * n) - 1, 0, n - 1);
+        var m = n - k; // the answer is the m-th largest value
+        if (m <= n / 8 && scratch.Length >= m)
+        {
+            var heap = scratch[..m];
+            var size = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var v = b.Length == 0 ? a[i] : a[i] + b[i];
+                if (float.IsNaN(v))
+                {
+                    v = 0f;
+                }
+
+                if (size < m)
+                {
+                    // sift up
+                    var c = size++;
+                    while (c > 0)
+                    {
+                        var parent = (c - 1) >> 1;
+                        if (heap[parent] <= v)
+                        {
+                            break;
+                        }
+
+                        heap[c] = heap[parent];
+                        c = parent;
+                    }
+
+                    heap[c] = v;
+                }
+                else if (v > heap[0])
+                {
+                    // replace the root, sift down
+                    var c = 0;
+                    while (true)
+                    {
+                        var l = (2 * c) + 1;
+                        if (l >= m)
+                        {
+                            break;
+                        }
+
+                        var r = l + 1;
+                        var smallest = r < m && heap[r] < heap[l] ? r : l;
+                        if (heap[smallest] >= v)
+                        {
+                            break;
+                        }
+
+                        heap[c] = heap[smallest];
+                        c = smallest;
+                    }
+
+                    heap[c] = v;
+                }
+            }
+
+            return heap[0];
+        }
+
+        var buf = scratch.Length >= n ? scratch[..n] : new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            var v = b.Length == 0 ? a[i] : a[i] + b[i];
+            buf[i] = float.IsNaN(v) ? 0f : v;
+        }
+
+        return Select(buf, k);
+    }
+
     /// <summary>The k-th smallest value (0-based) of <paramref name="a"/>; reorders it (Hoare selection).</summary>
     public static float Select(Span<float> a, int k)
     {

@@ -53,3 +53,24 @@ public class PercentileTests
     public void ConfidenceStars_FollowsTheTwentyPercentBands(double share, int stars) =>
         Assert.Equal(stars, Percentiles.ConfidenceStars(share));
 }
+
+public class PercentileSpanTests
+{
+    [Fact]
+    public void HeapAndSelectionPaths_AgreeWithTheSortedDefinition_ForSums()
+    {
+        Gen.Float[0f, 500f].Array[1, 2000].Select(Gen.Int[0, 3]).Sample((arr, pi) =>
+        {
+            int[] ps = [50, 90, 95, 99];
+            var p = ps[pi];
+            var b = arr.Select(x => x / 3f).ToArray();
+            var sums = arr.Zip(b, (x, y) => x + y).Order().ToArray();
+            var expected = sums[Math.Clamp((int)Math.Ceiling(p / 100.0 * sums.Length) - 1, 0, sums.Length - 1)];
+            var scratch = new float[arr.Length];
+            var fast = Percentiles.NearestRank(arr, b, p, scratch);
+            var single = Percentiles.NearestRank(arr, default, p, scratch);
+            var expectedSingle = arr.Order().ToArray()[Math.Clamp((int)Math.Ceiling(p / 100.0 * arr.Length) - 1, 0, arr.Length - 1)];
+            return fast == expected && single == expectedSingle;
+        }, iter: 300);
+    }
+}
