@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using MigrateHub.Shared.Configuration;
+using MigrateHub.Shared.Provisioning;
 using MigrateHub.Shared.Storage;
 
 namespace MigrateHub.Infra.Tests;
@@ -31,6 +32,25 @@ public sealed class CodeBindingTests(InfraSnapshots infra)
             Assert.NotNull(hosted.Value.TableServiceUri);
             Assert.NotNull(hosted.Value.BlobServiceUri);
             Assert.Null(hosted.Value.ConnectionString); // Azure uses the identity, never a connection string.
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void Target_provisioning_runs_against_Azure_with_the_stamps_identity(string parameterFile)
+    {
+        foreach (var stamp in infra[parameterFile].Stamps)
+        {
+            var options = new ArmProvisioningOptions();
+            Configuration(stamp).GetSection(ArmProvisioningOptions.SectionName).Bind(options);
+
+            Assert.Null(options.LocalEndpoint); // Azure, not the local ARM stand-in.
+            // Unset, DefaultAzureCredential takes the user-assigned identity from AZURE_CLIENT_ID;
+            // if the template ever sets it, it must be that same identity.
+            Assert.True(
+                options.ManagedIdentityClientId is null || options.ManagedIdentityClientId == Placeholder.ToString(),
+                $"{parameterFile}, {stamp.Region}: unexpected provisioning identity '{options.ManagedIdentityClientId}'.");
+            Assert.EndsWith(".clientId]", stamp.AppSettings[SettingNames.ManagedIdentityClientId], StringComparison.Ordinal);
         }
     }
 
