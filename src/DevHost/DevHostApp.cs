@@ -46,6 +46,9 @@ public sealed class DevHostApp : IAsyncDisposable
     /// <summary>Each region's task hub (stop and start its worker).</summary>
     public IReadOnlyDictionary<string, RegionalTaskHub> Hubs { get; }
 
+    /// <summary>Signalled when the process is asked to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>The application's services.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -189,12 +192,13 @@ public sealed class DevHostApp : IAsyncDisposable
     /// <summary>Stops the API, the workers and the stand-ins.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var hub in Hubs.Values)
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
-            await hub.StopWorkerAsync(graceful: false).ConfigureAwait(false);
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
-        await _app.StopAsync().ConfigureAwait(false);
+        await Task.WhenAll(Hubs.Values.Select(h => h.StopWorkerAsync(graceful: false).WaitAsync(TimeSpan.FromSeconds(5))))
+            .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Stack.DisposeAsync().ConfigureAwait(false);
     }

@@ -40,7 +40,7 @@ Console.WriteLine($"  key:      {options.FunctionKey}   (header x-functions-key 
 Console.WriteLine($"  durable:  {host.BaseUrl}runtime/webhooks/durabletask/instances/{{instanceId}}");
 Console.WriteLine("Press Ctrl+C to stop.");
 
-using var stop = new CancellationTokenSource();
+using var stop = CancellationTokenSource.CreateLinkedTokenSource(host.Stopping);
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 try
 {

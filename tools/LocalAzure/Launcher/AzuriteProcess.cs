@@ -132,8 +132,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
             "Azurite '{Name}' ready: blob {Blob}, queue {Queue}, table {Table}", _name, BlobPort, QueuePort, TablePort);
     }
 
+    // The shell starts a watchdog that kills it when our end of its stdin closes, then becomes
+    // Azurite itself (exec), so the process we hold is node and the watchdog is its child.
     private const string OrphanGuardScript =
-        "exec 3<&0; \"$@\" & child=$!; ( read -r _ <&3; kill -9 $child 2>/dev/null ) & wait $child";
+        "exec 3<&0; ( read -r _ <&3; kill -9 $$ 2>/dev/null ) & exec \"$@\"";
 
     /// <summary>Stops the process (its data folder stays, so a restart finds the same data).</summary>
     public async Task StopAsync()
