@@ -204,6 +204,49 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("Succeeded", Assert.Single(_host.Arm.Resources(ArmCallKinds.Disks, Group)).ProvisioningState);
     }
 
+    [Fact]
+    public async Task AsynchronousAllocationFailure_IsReportedAsCapacity_AndTheFailedVmIsRolledBack()
+    {
+        var (target, seeds) = await SeedAsync("alloc01");
+        _host.Arm.InjectOperationFailures(ArmCallKinds.VirtualMachines, 1, "AllocationFailed",
+            "Allocation failed. We do not have sufficient capacity for the requested VM size in this region.", method: "PUT");
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => _host.Provisioning.CreateTestMigrationAsync(target, seeds, CancellationToken.None));
+
+        Assert.Equal(ProvisioningFailureKind.CapacityUnavailable, error.Kind);
+        Assert.Equal("AllocationFailed", error.ErrorCode);
+        Assert.StartsWith("Allocation failed.", error.ArmMessage, StringComparison.Ordinal);
+        Assert.Contains(_host.Arm.Requests(), r => r.Method == "DELETE" && r.ResourceType == ArmCallKinds.VirtualMachines);
+        AssertOnlySeedDisksLeft(seeds);
+        Assert.Empty(_host.Arm.Resources(ArmCallKinds.VirtualNetworks, Group));
+    }
+
+    [Fact]
+    public async Task FailedVmLeftBehind_IsReportedAsLeftover_AndARetryRecreatesIt()
+    {
+        var (target, seeds) = await SeedAsync("alloc02");
+        _host.Arm.InjectOperationFailures(ArmCallKinds.VirtualMachines, 1, "AllocationFailed", "Allocation failed.", method: "PUT");
+        _host.Arm.InjectFaults(ArmCallKinds.VirtualMachines, count: 4, statusCode: 500, method: "DELETE"); // rollback cannot delete the VM
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => _host.Provisioning.CreateTestMigrationAsync(target, seeds, CancellationToken.None));
+
+        // The VM holds its disks and NIC, so none of what the call created could be removed: all reported.
+        Assert.Equal(5, error.LeftoverResourceIds.Count);
+        var leftover = error.LeftoverResourceIds[0];
+        Assert.EndsWith("/virtualMachines/alloc02-test", leftover, StringComparison.Ordinal);
+        Assert.Equal("Failed", Assert.Single(_host.Arm.Resources(ArmCallKinds.VirtualMachines, Group)).ProvisioningState);
+
+        var retried = await _host.Provisioning.CreateTestMigrationAsync(target, seeds, CancellationToken.None);
+
+        Assert.Equal(leftover, retried.VirtualMachineId);
+        Assert.Empty(retried.CreatedResourceIds);
+        Assert.Equal(5, retried.ReusedResourceIds.Count);
+        Assert.Equal("Succeeded", Assert.Single(_host.Arm.Resources(ArmCallKinds.VirtualMachines, Group)).ProvisioningState);
+        var cleanup = await _host.Provisioning.CleanupTestMigrationAsync(target, CancellationToken.None);
+        Assert.Equal(5, cleanup.DeletedResourceIds.Count);
+        AssertOnlySeedDisksLeft(seeds);
+    }
+
     private void AssertOnlySeedDisksLeft(MachineDisks seeds)
     {
         Assert.Empty(_host.Arm.Resources(ArmCallKinds.VirtualMachines, Group));

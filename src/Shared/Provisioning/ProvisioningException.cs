@@ -20,6 +20,9 @@ public enum ProvisioningFailureKind
 
     /// <summary>Throttling or server errors that persisted after retries.</summary>
     Transient,
+
+    /// <summary>Azure accepted the request but had no capacity (AllocationFailed, SkuNotAvailable, ...): retry later or change size/zone.</summary>
+    CapacityUnavailable,
 }
 
 /// <summary>A provisioning step failed; carries Azure's error code and message. Resources this call created were rolled back.</summary>
@@ -81,6 +84,7 @@ public sealed class ProvisioningException : Exception
         ProvisioningFailureKind.NotFound => "not found",
         ProvisioningFailureKind.Conflict => "conflict",
         ProvisioningFailureKind.Transient => "transient, retries exhausted",
+        ProvisioningFailureKind.CapacityUnavailable => "capacity unavailable",
         _ => "failed",
     };
 }

@@ -159,7 +159,7 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
         var osDisk = disks[0];
         var vmId = new ResourceIdentifier($"{GroupId(target)}/providers/Microsoft.Compute/virtualMachines/{vmName}");
         var vm = await TryGetAsync(() => _arm.GetVirtualMachineResource(vmId).GetAsync(cancellationToken: cancellationToken), vmId, "Reading the virtual machine", cancellationToken);
-        if (vm is not null)
+        if (vm is not null && !IsFailed(vm.Data.ProvisioningState))
         {
             tracker.Reuse(vmId);
         }
@@ -194,7 +194,7 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
             }
 
             AddTags(data.Tags, target, purpose);
-            tracker.Create(vmId);
+            (vm is null ? (Action<ResourceIdentifier>)tracker.Create : tracker.Reuse)(vmId);
             var group = _arm.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(target.SubscriptionId, target.ResourceGroup));
             await CallAsync(() => group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, vmName, data, cancellationToken), vmId, "Creating the virtual machine");
             LogCreated(_logger, "virtual machine", vmId.ToString());
@@ -214,13 +214,14 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
     private async Task<ManagedDiskResource> EnsureDiskAsync(Tracker tracker, ResourceIdentifier id, Func<ManagedDiskData> data, CancellationToken cancellationToken)
     {
         var existing = await TryGetAsync(() => _arm.GetManagedDiskResource(id).GetAsync(cancellationToken), id, "Reading disk", cancellationToken);
-        if (existing is not null)
+        if (existing is not null && !IsFailed(existing.Data.ProvisioningState))
         {
             tracker.Reuse(id);
             return existing;
         }
 
-        tracker.Create(id);
+        // Absent, or left "Failed" by an earlier attempt: PUT (again).
+        (existing is null ? (Action<ResourceIdentifier>)tracker.Create : tracker.Reuse)(id);
         var group = _arm.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(id.SubscriptionId!, id.ResourceGroupName!));
         var operation = await CallAsync(() => group.GetManagedDisks().CreateOrUpdateAsync(WaitUntil.Completed, id.Name, data(), cancellationToken), id, "Creating disk");
         LogCreated(_logger, "disk", id.ToString());
@@ -230,13 +231,13 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
     private async Task EnsureGenericAsync(Tracker tracker, ResourceIdentifier id, Func<GenericResourceData> data, string operation, CancellationToken cancellationToken)
     {
         var existing = await TryGetAsync(() => _arm.GetGenericResource(id).GetAsync(cancellationToken), id, operation, cancellationToken);
-        if (existing is not null)
+        if (existing is not null && !IsFailed(GenericProvisioningState(existing.Data)))
         {
             tracker.Reuse(id);
             return;
         }
 
-        tracker.Create(id);
+        (existing is null ? (Action<ResourceIdentifier>)tracker.Create : tracker.Reuse)(id);
         await CallAsync(() => _arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, id, data(), cancellationToken), id, operation);
         LogCreated(_logger, id.ResourceType.Type, id.ToString());
     }
@@ -363,6 +364,25 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
 
     // ---- ARM call helpers ---------------------------------------------------------------------
 
+    private static bool IsFailed(string? provisioningState) => string.Equals(provisioningState, "Failed", StringComparison.OrdinalIgnoreCase);
+
+    private static string? GenericProvisioningState(GenericResourceData data)
+    {
+        if (data.Properties is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(data.Properties.ToString())?["provisioningState"]?.GetValue<string>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<T> CallAsync<T>(Func<Task<T>> call, ResourceIdentifier id, string operation)
     {
         try
@@ -434,6 +454,8 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
         var kind = code switch
         {
             "QuotaExceeded" => ProvisioningFailureKind.QuotaExceeded,
+            "AllocationFailed" or "ZonalAllocationFailed" or "OverconstrainedAllocationRequest" or "OverconstrainedZonalAllocationRequest" or "SkuNotAvailable"
+                => ProvisioningFailureKind.CapacityUnavailable,
             _ when message.Contains("quota", StringComparison.OrdinalIgnoreCase) && e.Status is 409 or 400 => ProvisioningFailureKind.QuotaExceeded,
             _ when e.Status is 429 or 408 or >= 500 => ProvisioningFailureKind.Transient,
             _ when e.Status == 404 => ProvisioningFailureKind.NotFound,

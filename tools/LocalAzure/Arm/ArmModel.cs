@@ -71,6 +71,19 @@ internal sealed class FaultRule(string method, string resourceType, int remainin
          resourceType.StartsWith(ResourceType + "/", StringComparison.OrdinalIgnoreCase));
 }
 
+internal sealed class OperationFailureRule(string method, string resourceType, int remaining, string code, string message)
+{
+    public string Method { get; } = method;
+    public string ResourceType { get; } = resourceType;
+    public int Remaining { get; set; } = remaining;
+    public string Code { get; } = code;
+    public string Message { get; } = message;
+
+    public bool Matches(string method, string resourceType) =>
+        (Method == ArmCallKinds.Any || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)) &&
+        (ResourceType == ArmCallKinds.Any || string.Equals(ResourceType, resourceType, StringComparison.OrdinalIgnoreCase));
+}
+
 internal sealed class StoredResource
 {
     public required string Id { get; init; }
@@ -132,6 +145,11 @@ internal sealed class PendingOperation
     public string? ResultResourceId { get; init; }
     public int RemainingPolls { get; set; }
     public bool Done { get; set; }
+
+    /// <summary>Set when the operation is to fail asynchronously (status "Failed") instead of completing.</summary>
+    public string? FailureCode { get; set; }
+    public string? FailureMessage { get; set; }
+    public Action? OnFail { get; set; }
     public DateTimeOffset? EndTime { get; set; }
     public Action? OnComplete { get; init; }
 }

@@ -491,7 +491,8 @@ internal sealed partial class ArmService
         }
 
         var response = new ArmResponse(202);
-        AddOperationHeaders(response, vm.SubscriptionId, "Microsoft.Compute", vm.Location, apiVersion, baseUri, () => vm.PowerState = target);
+        var operation = AddOperationHeaders(response, vm.SubscriptionId, "Microsoft.Compute", vm.Location, apiVersion, baseUri, () => vm.PowerState = target);
+        MaybeFail(operation, "POST", vm.Type, () => { });
         return response;
     }
 

@@ -11,6 +11,7 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
     private readonly Dictionary<string, StoredResource> _resources = [];
     private readonly Dictionary<string, PendingOperation> _operations = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<FaultRule> _faults = [];
+    private readonly List<OperationFailureRule> _operationFailures = [];
     private readonly List<ArmRequestRecord> _requests = [];
     private readonly Dictionary<string, VmSize> _extraSizes = options.AdditionalVmSizes.ToDictionary(
         p => p.Key, p => new VmSize(p.Key, p.Value, Math.Min(32, p.Value * 2), SupportsGen2: true), StringComparer.OrdinalIgnoreCase);
@@ -64,11 +65,19 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
         }
     }
 
+    public void InjectOperationFailures(string method, string resourceType, int count, string code, string message)
+    {
+        lock (_gate)
+        {
+            _operationFailures.Add(new OperationFailureRule(method, resourceType, count, code, message));
+        }
+    }
+
     public int PendingFaults()
     {
         lock (_gate)
         {
-            return _faults.Sum(f => f.Remaining);
+            return _faults.Sum(f => f.Remaining) + _operationFailures.Sum(f => f.Remaining);
         }
     }
 
@@ -77,6 +86,20 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
         lock (_gate)
         {
             _faults.Clear();
+            _operationFailures.Clear();
+        }
+    }
+
+    /// <summary>Makes an accepted operation fail asynchronously if a rule asks for it.</summary>
+    private void MaybeFail(PendingOperation operation, string method, string resourceType, Action onFail)
+    {
+        var rule = _operationFailures.FirstOrDefault(r => r.Remaining > 0 && r.Matches(method, resourceType));
+        if (rule is not null)
+        {
+            rule.Remaining--;
+            operation.FailureCode = rule.Code;
+            operation.FailureMessage = rule.Message;
+            operation.OnFail = onFail;
         }
     }
 
@@ -350,7 +373,7 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
 
     // ---- long-running operations ------------------------------------------------------------
 
-    private void AddOperationHeaders(ArmResponse response, string subscriptionId, string ns, string location, string apiVersion, string baseUri,
+    private PendingOperation AddOperationHeaders(ArmResponse response, string subscriptionId, string ns, string location, string apiVersion, string baseUri,
         Action? onComplete, string? resultResourceId = null, bool asyncHeader = true, bool locationHeader = true)
     {
         var operation = new PendingOperation
@@ -376,6 +399,8 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
         {
             response.Headers["Location"] = $"{prefix}/operationResults/{operation.Id}?api-version={apiVersion}";
         }
+
+        return operation;
     }
 
     private PendingOperation Advance(string id)
@@ -392,7 +417,14 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
             {
                 operation.Done = true;
                 operation.EndTime = time.GetUtcNow();
-                operation.OnComplete?.Invoke();
+                if (operation.FailureCode is null)
+                {
+                    operation.OnComplete?.Invoke();
+                }
+                else
+                {
+                    operation.OnFail?.Invoke();
+                }
             }
         }
 
@@ -405,12 +437,17 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
         var status = new JsonObject
         {
             ["name"] = operation.Id,
-            ["status"] = operation.Done ? "Succeeded" : "InProgress",
+            ["status"] = !operation.Done ? "InProgress" : operation.FailureCode is null ? "Succeeded" : "Failed",
             ["startTime"] = operation.StartTime.ToString("O", CultureInfo.InvariantCulture),
         };
         if (operation.EndTime is { } end)
         {
             status["endTime"] = end.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (operation.Done && operation.FailureCode is { } code)
+        {
+            status["error"] = new JsonObject { ["code"] = code, ["message"] = operation.FailureMessage };
         }
 
         return new ArmResponse(200, status);
@@ -424,6 +461,11 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
             var pending = new ArmResponse(202);
             pending.Headers["Location"] = $"{baseUri}subscriptions/{operation.SubscriptionId}/providers/{operation.ProviderNamespace}/locations/{operation.Location}/operationResults/{operation.Id}?api-version={operation.ApiVersion}";
             return pending;
+        }
+
+        if (operation.FailureCode is { } code)
+        {
+            return ArmResponse.Error(400, code, operation.FailureMessage ?? code);
         }
 
         if (operation.ResultResourceId is { } resourceId && _resources.TryGetValue(ArmNames.Key(resourceId), out var resource))
@@ -616,7 +658,8 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
                 ValidateDelete(existing);
                 existing.ProvisioningState = "Deleting";
                 var response = new ArmResponse(202);
-                AddOperationHeaders(response, route.SubscriptionId, route.ProviderNamespace, existing.Location, apiVersion, baseUri, () => RemoveResource(existing));
+                var deletion = AddOperationHeaders(response, route.SubscriptionId, route.ProviderNamespace, existing.Location, apiVersion, baseUri, () => RemoveResource(existing));
+                MaybeFail(deletion, "DELETE", existing.Type, () => existing.ProvisioningState = "Succeeded");
                 return response;
             }
 
@@ -720,8 +763,9 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
     {
         resource.ProvisioningState = created ? "Creating" : "Updating";
         var response = new ArmResponse(created ? statusOnCreate : 200, resource.Body.DeepClone());
-        AddOperationHeaders(response, route.SubscriptionId, route.ProviderNamespace, resource.Location, apiVersion, baseUri,
+        var operation = AddOperationHeaders(response, route.SubscriptionId, route.ProviderNamespace, resource.Location, apiVersion, baseUri,
             () => resource.ProvisioningState = "Succeeded", resultResourceId: resource.Id, locationHeader: locationHeader);
+        MaybeFail(operation, "PUT", resource.Type, () => resource.ProvisioningState = "Failed");
         return response;
     }
 

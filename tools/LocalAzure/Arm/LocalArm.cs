@@ -97,7 +97,19 @@ public sealed class LocalArm : IAsyncDisposable
         _service.InjectFaults(method, resourceType, count, statusCode, retryAfter);
     }
 
-    /// <summary>Number of injected faults not yet served.</summary>
+    /// <summary>
+    /// Makes the next <paramref name="count"/> accepted operations of a kind fail asynchronously: the request is accepted
+    /// (201/202), then the operation status turns "Failed" with this error, as Azure does for e.g. AllocationFailed.
+    /// A failed PUT leaves the resource in provisioningState "Failed"; a failed DELETE leaves it in place.
+    /// <paramref name="method"/> is PUT, POST (VM actions), DELETE or "*".
+    /// </summary>
+    public void InjectOperationFailures(string resourceType, int count, string code, string message, string method = ArmCallKinds.Any)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _service.InjectOperationFailures(method, resourceType, count, code, message);
+    }
+
+    /// <summary>Number of injected faults (including operation failures) not yet served.</summary>
     public int PendingFaults => _service.PendingFaults();
 
     /// <summary>Removes all injected faults.</summary>
