@@ -257,6 +257,18 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MalformedBodies_AreAnsweredWithInvalidRequestContent()
+    {
+        await _raw.SendAsync(HttpMethod.Put, Rg(G), new JsonObject { ["location"] = "westeurope" }, "2022-09-01");
+
+        var wrongType = await _raw.PutAsync(Disk(G, "typed"), new JsonObject { ["location"] = 42 });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.Status);
+        Assert.Equal("InvalidRequestContent", wrongType.ErrorCode);
+        var noLocation = await _raw.PutAsync(Disk(G, "typed"), new JsonObject { ["properties"] = new JsonObject() });
+        Assert.Equal("LocationRequired", noLocation.ErrorCode);
+    }
+
+    [Fact]
     public async Task Requests_NeedABearerTokenAndAnApiVersion()
     {
         using var anonymous = new RawArmClient(_arm, authenticate: false);

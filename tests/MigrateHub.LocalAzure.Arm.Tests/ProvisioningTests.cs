@@ -226,6 +226,21 @@ public sealed class ProvisioningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TestMigrationsOfSeveralMachines_CanRunConcurrently()
+    {
+        var targets = Enumerable.Range(1, 4).Select(i => ArmTestHost.Target(Group, $"par{i:00}") with { TestNetworkAddressPrefix = $"10.{200 + i}.0.0/24" }).ToList();
+        var seeds = await Task.WhenAll(targets.Select(t => _host.Provisioning.CreateSeedDisksAsync(t, ArmTestHost.SourceDisks(), CancellationToken.None)));
+
+        var results = await Task.WhenAll(targets.Select((t, i) => _host.Provisioning.CreateTestMigrationAsync(t, seeds[i], CancellationToken.None)));
+
+        Assert.Equal(["par01-test", "par02-test", "par03-test", "par04-test"], results.Select(r => r.VirtualMachineName).Order(StringComparer.Ordinal));
+        Assert.Equal(4, _host.Arm.Resources(ArmCallKinds.VirtualNetworks, Group).Count);
+        Assert.Equal(8, _host.Arm.VcpuUsage(ArmTestHost.SubscriptionId, ArmTestHost.Region));
+        await Task.WhenAll(targets.Select(t => _host.Provisioning.CleanupTestMigrationAsync(t, CancellationToken.None)));
+        Assert.Equal(8, _host.Arm.Resources(resourceGroup: Group).Count); // the seed disks only
+    }
+
+    [Fact]
     public async Task Cutover_WithoutTargetNetwork_FailsBeforeCallingAzure()
     {
         var target = ArmTestHost.Target(Group, "app04");

@@ -151,6 +151,11 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
                 {
                     response = ArmResponse.Error(e.Status, e.Code, e.Message, e.Target);
                 }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException)
+                {
+                    // A property of the wrong JSON type (e.g. a number where a string belongs).
+                    response = ArmResponse.Error(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: '{e.Message}'.");
+                }
             }
 
             _requests.Add(new ArmRequestRecord(method, "/" + string.Join('/', segments), apiVersion, kind, response.Status));
