@@ -21,6 +21,15 @@ public sealed class IdentityAndSecurityTests(InfraSnapshots infra)
 
     private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
 
+    // App settings Flex Consumption does not accept (configured in functionAppConfig or not applicable).
+    private static readonly string[] FlexConsumptionRejectedSettings =
+    [
+        "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION", "FUNCTIONS_EXTENSION_VERSION",
+        "FUNCTIONS_MAX_HTTP_CONCURRENCY", "FUNCTIONS_WORKER_PROCESS_COUNT", "WEBSITE_RUN_FROM_PACKAGE",
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "WEBSITE_NODE_DEFAULT_VERSION",
+    ];
+
     private static readonly string[] SecretMarkers =
         ["listKeys(", "listConnectionStrings(", "listSecrets(", "AccountKey=", "SharedAccessKey", "SharedAccessSignature", "primaryKey", "secondaryKey"];
 
@@ -83,9 +92,11 @@ public sealed class IdentityAndSecurityTests(InfraSnapshots infra)
 
             // No key-based connection, and none of the settings Flex Consumption rejects.
             Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
-            Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
-            Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings.Keys);
-            Assert.DoesNotContain("WEBSITE_RUN_FROM_PACKAGE", settings.Keys);
+            foreach (var rejectedByFlex in FlexConsumptionRejectedSettings)
+            {
+                Assert.DoesNotContain(rejectedByFlex, settings.Keys);
+            }
+
             foreach (var (key, value) in settings)
             {
                 Assert.False(SecretMarkers.Any(m => value.Contains(m, StringComparison.OrdinalIgnoreCase)), $"{stamp.Region}: {key} looks like a secret.");
