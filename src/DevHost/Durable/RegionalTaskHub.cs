@@ -14,6 +14,7 @@ namespace MigrateHub.DevHost.Durable;
 public sealed class RegionalTaskHub : IAsyncDisposable
 {
     private readonly AzureStorageOrchestrationService _service;
+    private readonly Func<AzureStorageOrchestrationService> _newService;
     private readonly DurableRegistry _registry;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
@@ -29,7 +30,7 @@ public sealed class RegionalTaskHub : IAsyncDisposable
         _registry = registry;
         _services = services;
         _loggerFactory = loggerFactory;
-        _service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        _newService = () => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = taskHubName,
@@ -39,9 +40,10 @@ public sealed class RegionalTaskHub : IAsyncDisposable
             LeaseInterval = TimeSpan.FromSeconds(15),
             LeaseRenewInterval = TimeSpan.FromSeconds(5),
             LeaseAcquireInterval = TimeSpan.FromSeconds(2),
-            WorkerId = $"{region}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40],
+            WorkerId = $"{region}-{Environment.ProcessId}-{Guid.NewGuid():N}",
             LoggerFactory = loggerFactory,
         });
+        _service = _newService();
         Client = new DtfxDurableTaskClient(region, _service, loggerFactory);
     }
 
@@ -68,10 +70,13 @@ public sealed class RegionalTaskHub : IAsyncDisposable
                 return;
             }
 
-            await _service.CreateIfNotExistsAsync().ConfigureAwait(false);
+            // Every start is a new worker with its own service instance (and worker id), as a new
+            // Function App instance would be.
+            var service = _newService();
+            await service.CreateIfNotExistsAsync().ConfigureAwait(false);
             var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions(), _loggerFactory);
             var worker = new TaskHubWorker(
-                _service,
+                service,
                 _registry.OrchestrationManager(shims, _services),
                 _registry.ActivityManager(shims, _services),
                 _loggerFactory)

@@ -13,7 +13,11 @@ public static class AzuriteInstallation
     /// <summary>The repository root: the folder above the running code that holds package.json.</summary>
     public static string FindRepositoryRoot()
     {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        var builtFrom = typeof(AzuriteInstallation).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "MigrateHub.RepositoryRoot")?.Value;
+        var starts = new[] { Environment.GetEnvironmentVariable("MIGRATEHUB_REPO_ROOT"), AppContext.BaseDirectory, Directory.GetCurrentDirectory(), builtFrom };
+        foreach (var start in starts.OfType<string>().Where(s => s.Length > 0 && Directory.Exists(s)))
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
