@@ -269,6 +269,19 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Listings_OfAResourceGroupAndOfSubnets()
+    {
+        await _raw.CreateVmPrerequisitesAsync(G, "l");
+
+        var all = await _raw.GetAsync($"{Rg(G)}/resources");
+        Assert.Equal(["l-nic", "l-os", "l-vnet"], all.Body!["value"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var subnets = await _raw.GetAsync(Vnet(G, "l-vnet") + "/subnets");
+        Assert.Equal("default", Assert.Single(subnets.Body!["value"]!.AsArray())!["name"]!.GetValue<string>());
+        var subnet = await _raw.GetAsync(Vnet(G, "l-vnet") + "/subnets/DEFAULT");
+        Assert.Equal("10.0.0.0/24", subnet.Body!["properties"]!["addressPrefix"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Requests_NeedABearerTokenAndAnApiVersion()
     {
         using var anonymous = new RawArmClient(_arm, authenticate: false);

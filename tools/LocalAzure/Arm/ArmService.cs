@@ -266,6 +266,19 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
             return HandleResourceGroup(method, subscriptionId, groupName, body, baseUri, apiVersion);
         }
 
+        if (s.Length == 5 && Is(s[4], "resources"))
+        {
+            // Everything in a resource group (what GetGenericResources on a resource group lists).
+            var inGroup = FindGroup(subscriptionId, groupName) ??
+                throw new ArmErrorException(404, "ResourceGroupNotFound", $"Resource group '{groupName}' could not be found.");
+            return method == "GET"
+                ? new ArmResponse(200, ValueList(_resources.Values
+                    .Where(r => Is(r.SubscriptionId, subscriptionId) && Is(r.ResourceGroup, inGroup.Name))
+                    .OrderBy(r => r.Id, StringComparer.OrdinalIgnoreCase)
+                    .Select(r => (JsonNode)r.Body.DeepClone())))
+                : MethodNotAllowed(method);
+        }
+
         if (s.Length < 7 || !Is(s[4], "providers"))
         {
             throw new ArmErrorException(404, "InvalidRequestUri", $"The request URI '/{string.Join('/', s)}' is not supported by the local ARM endpoint.");
@@ -585,6 +598,13 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
 
         var id = $"/subscriptions/{route.SubscriptionId}/resourceGroups/{group.Name}/providers/{route.ParentType}/{route.Name}";
         var existing = _resources.GetValueOrDefault(ArmNames.Key(id));
+
+        if (route.Action is not null && route.ParentType == ArmNames.VirtualNetworks && Is(route.Action, "subnets"))
+        {
+            return method == "GET"
+                ? new ArmResponse(200, ValueList(existing is null ? throw NotFound(route.ParentType, route.Name, group.Name) : Subnets(existing).Select(n => n.DeepClone())))
+                : MethodNotAllowed(method);
+        }
 
         if (route.Action is not null)
         {
