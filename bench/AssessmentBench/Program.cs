@@ -102,6 +102,8 @@ var proc = Process.GetCurrentProcess();
 for (var run = 1; run <= 5; run++)
 {
     GC.Collect();
+    var gcCount = GC.CollectionCount(0);
+    var pause = GC.GetTotalPauseDuration();
     proc.Refresh();
     var cpu0 = proc.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
@@ -111,13 +113,60 @@ for (var run = 1; run <= 5; run++)
     var cpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
     best = Math.Min(best, sw.Elapsed.TotalSeconds);
     bestCpu = Math.Min(bestCpu, cpu);
-    Console.WriteLine($"run {run}: {count:N0} servers in {sw.Elapsed.TotalSeconds:0.000} s wall, {cpu:0.000} s CPU = {count / sw.Elapsed.TotalSeconds:N0} servers/s");
+    Console.WriteLine($"run {run}: {count:N0} servers in {sw.Elapsed.TotalSeconds:0.000} s wall, {cpu:0.000} s CPU = {count / sw.Elapsed.TotalSeconds:N0} servers/s (GC gen0 {GC.CollectionCount(0) - gcCount}, pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms)");
 }
 
 // The CPU time is what the run needs on an idle machine with this many cores (the wall time also
 // counts other processes competing for the cores).
 var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 Console.WriteLine($"Load average during the bench: {load}; CPU-time estimate on {Environment.ProcessorCount} idle cores: {bestCpu / Environment.ProcessorCount:0.000} s = {count / (bestCpu / Environment.ProcessorCount):N0} servers/s");
+
+// Floor: just reading every value the engine reads (CPU, memory, network out, disk read/write IOPS and MBps), in parallel.
+{
+    for (var rep = 0; rep < 2; rep++)
+    {
+        proc.Refresh();
+        var cpu0 = proc.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var total = 0.0;
+        var gate = new object();
+        Parallel.For(0, count, () => 0.0, (i, _, acc) =>
+        {
+            var p = inputs[i].Performance!;
+            float sum = 0;
+            foreach (var v in p.Cpu) { sum += v; }
+            foreach (var v in p.Memory) { sum += v; }
+            foreach (var v in p.NetworkOut) { sum += v; }
+            foreach (var d in p.Disks)
+            {
+                for (var j = 0; j < d.ReadIops.Length; j++) { sum += d.ReadIops[j] + d.WriteIops[j] + d.ReadMBps[j] + d.WriteMBps[j]; }
+            }
+
+            return acc + sum;
+        }, acc => { lock (gate) { total += acc; } });
+        sw.Stop();
+        proc.Refresh();
+        if (rep == 1)
+        {
+            Console.WriteLine($"read-only floor (sum of the {count * Points * 11L * 4 / 1e9:0.00} GB the engine reads): {sw.Elapsed.TotalSeconds:0.000} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:0.000} s CPU (checksum {total:E2})");
+        }
+    }
+}
+
+// Breakdown: the same servers sized as on premises (no percentiles computed).
+{
+    var asOnPrem = settings with { Sizing = SizingCriterion.AsOnPremises };
+    engine.Assess(inputs, asOnPrem);
+    var gc0 = GC.CollectionCount(0);
+    var pause0 = GC.GetTotalPauseDuration();
+    proc.Refresh();
+    var cpu0 = proc.TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    engine.Assess(inputs, asOnPrem);
+    sw.Stop();
+    proc.Refresh();
+    Console.WriteLine($"as-on-premises (no percentiles): {sw.Elapsed.TotalSeconds:0.000} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:0.000} s CPU; GC gen0 {GC.CollectionCount(0) - gc0}, pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:0} ms");
+}
 
 var sw1 = Stopwatch.StartNew();
 var single = 0;

@@ -268,7 +268,7 @@ public sealed partial class AssessmentEngine
         // and, for data disks, Premium SSD v2 and Ultra (provisioned to the needs).
         var tiers = ctx.TiersByPrice;
         var sizeAndIops = false;
-        DiskRecommendation? best = null;
+        var fixedIndex = -1;
         for (var i = 0; i < tiers.Length; i++)
         {
             var t = tiers[i].Tier;
@@ -280,32 +280,47 @@ public sealed partial class AssessmentEngine
             sizeAndIops = true;
             if (t.MBps >= need.MBps)
             {
-                best = FixedDisk(disk, isOsDisk, tiers[i], need, ctx, string.Create(Inv,
-                    $"Cheapest disk {(ctx.DiskRankedByRegionPrices ? $"in {ctx.Region}" : $"(ranked by {AssessmentContext.DiskRankingProxyRegion} prices)")} with >= {size:0.#} GB, >= {need.Iops:0.#} IOPS and >= {need.MBps:0.##} MBps (P{settings.Percentile} read+write x comfort {settings.ComfortFactor})"));
+                fixedIndex = i;
                 break;
             }
         }
 
+        // Rank the alternatives first and build only the winner's record (explanations cost time).
+        var bestRank = fixedIndex >= 0 ? tiers[fixedIndex].RankPrice : double.PositiveInfinity;
+        var choice = fixedIndex >= 0 ? 0 : -1;
         if ((v2Allowed || ultraAllowed) && size <= MaxDiskGb)
         {
             if (v2Allowed && need.Iops <= V2MaxIops && need.MBps <= V2MaxMBps)
             {
-                var v2 = PremiumV2Disk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Premium SSD v2 provisioned to the needs");
-                if (best is null || v2.RankCostUsd < best.RankCostUsd)
+                var (gib, pi, pm) = V2Provision(size, need.Iops, need.MBps);
+                var rank = ctx.PremiumV2RankPrices is { } rp ? V2Monthly(rp, gib, pi, pm) : double.MaxValue / 4;
+                if (choice < 0 || rank < bestRank)
                 {
-                    best = v2;
+                    bestRank = rank;
+                    choice = 1;
                 }
             }
 
             if (ultraAllowed && need.Iops <= UltraMaxIops && need.MBps <= UltraMaxMBps)
             {
-                var ul = UltraDisk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Ultra (three candidates: capacity, IOPS, throughput; largest, rounded up)");
-                if (best is null || ul.RankCostUsd < best.RankCostUsd)
+                var (gib, pi, pm, _, _, _) = UltraProvision(size, need.Iops, need.MBps);
+                var rank = ctx.UltraRankPrices is { } rp ? UltraMonthly(rp, gib, pi, pm) : double.MaxValue / 4;
+                if (choice < 0 || rank < bestRank)
                 {
-                    best = ul;
+                    bestRank = rank;
+                    choice = 2;
                 }
             }
         }
+
+        DiskRecommendation? best = choice switch
+        {
+            0 => FixedDisk(disk, isOsDisk, tiers[fixedIndex], need, ctx, string.Create(Inv,
+                $"Cheapest disk {(ctx.DiskRankedByRegionPrices ? $"in {ctx.Region}" : $"(ranked by {AssessmentContext.DiskRankingProxyRegion} prices)")} with >= {size:0.#} GB, >= {need.Iops:0.#} IOPS and >= {need.MBps:0.##} MBps (P{settings.Percentile} read+write x comfort {settings.ComfortFactor})")),
+            1 => PremiumV2Disk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Premium SSD v2 provisioned to the needs"),
+            2 => UltraDisk(disk, isOsDisk, size, need.Iops, need.MBps, ctx, need, "Cheapest disk: Ultra (three candidates: capacity, IOPS, throughput; largest, rounded up)"),
+            _ => null,
+        };
 
         if (best is not null)
         {
@@ -361,7 +376,7 @@ public sealed partial class AssessmentEngine
         Explanation = why + (t.MonthlyUsd is null ? $"; no {t.Tier.Name} price for {ctx.Region} in the catalog" : string.Empty) + ".",
     };
 
-    private static DiskRecommendation PremiumV2Disk(DiscoveredDisk disk, bool isOsDisk, double size, double iops, double mbps, AssessmentContext ctx, DiskNeed need, string why)
+    private static (double Gib, double Iops, double MBps) V2Provision(double size, double iops, double mbps)
     {
         var provIops = Math.Max(V2BaseIops, Math.Ceiling(Math.Max(iops, mbps > V2BaseMBps ? mbps / MBpsPerIops : 0)));
         provIops = Math.Min(provIops, V2MaxIops);
@@ -372,6 +387,12 @@ public sealed partial class AssessmentEngine
             gib = Math.Max(gib, Math.Ceiling(6 + ((provIops - V2BaseIops) / 500.0)));
         }
 
+        return (gib, provIops, provMBps);
+    }
+
+    private static DiskRecommendation PremiumV2Disk(DiscoveredDisk disk, bool isOsDisk, double size, double iops, double mbps, AssessmentContext ctx, DiskNeed need, string why)
+    {
+        var (gib, provIops, provMBps) = V2Provision(size, iops, mbps);
         var prices = ctx.PremiumV2Prices;
         double? monthly = prices is null ? null : V2Monthly(prices, gib, provIops, provMBps) * ctx.Rate;
         return new DiskRecommendation
@@ -395,15 +416,20 @@ public sealed partial class AssessmentEngine
     private static double V2Monthly(DiskUnitPrices p, double gib, double iops, double mbps) =>
         ((gib * p.PerGibHour) + (Math.Max(0, iops - V2BaseIops) * p.PerIopsHour) + (Math.Max(0, mbps - V2BaseMBps) * p.PerMBpsHour)) * HoursPerMonth;
 
-    private static DiskRecommendation UltraDisk(DiscoveredDisk disk, bool isOsDisk, double size, double iops, double mbps, AssessmentContext ctx, DiskNeed need, string why)
+    private static (int Gib, double Iops, double MBps, double ByCapacity, double ByIops, double ByThroughput) UltraProvision(double size, double iops, double mbps)
     {
         var provIops = Math.Max(100, Math.Ceiling(Math.Max(iops, mbps / MBpsPerIops)));
         provIops = Math.Min(provIops, UltraMaxIops);
         var provMBps = Math.Max(1, Math.Ceiling(mbps));
-        var byCapacity = size;
         var byIops = provIops / UltraIopsPerGib;
         var byThroughput = mbps / MBpsPerIops / UltraIopsPerGib;
-        var gib = UltraSizeRoundUp(Math.Max(byCapacity, Math.Max(byIops, byThroughput)));
+        var gib = UltraSizeRoundUp(Math.Max(size, Math.Max(byIops, byThroughput)));
+        return (gib, provIops, provMBps, size, byIops, byThroughput);
+    }
+
+    private static DiskRecommendation UltraDisk(DiscoveredDisk disk, bool isOsDisk, double size, double iops, double mbps, AssessmentContext ctx, DiskNeed need, string why)
+    {
+        var (gib, provIops, provMBps, byCapacity, byIops, byThroughput) = UltraProvision(size, iops, mbps);
         var prices = ctx.UltraPrices;
         double? monthly = prices is null ? null : UltraMonthly(prices, gib, provIops, provMBps) * ctx.Rate;
         return new DiskRecommendation

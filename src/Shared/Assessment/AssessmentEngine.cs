@@ -30,6 +30,8 @@ public sealed partial class AssessmentEngine
     [ThreadStatic]
     private static float[]? t_scratch;
 
+    private AssessmentContext? _lastContext;
+
     /// <summary>Creates an engine over a catalog (default: the embedded one).</summary>
     public AssessmentEngine(AzureCatalog? catalog = null) => Catalog = catalog ?? AzureCatalog.Default;
 
@@ -41,7 +43,21 @@ public sealed partial class AssessmentEngine
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(settings);
-        return AssessOne(input, new AssessmentContext(Catalog, settings));
+        return AssessOne(input, Context(settings));
+    }
+
+    /// <summary>The prepared context for the settings; the last one is reused (settings are immutable records).</summary>
+    private AssessmentContext Context(AssessmentSettings settings)
+    {
+        var last = _lastContext;
+        if (last is not null && (ReferenceEquals(last.Settings, settings) || last.Settings.Equals(settings)))
+        {
+            return last;
+        }
+
+        var ctx = new AssessmentContext(Catalog, settings);
+        _lastContext = ctx;
+        return ctx;
     }
 
     /// <summary>
@@ -57,7 +73,7 @@ public sealed partial class AssessmentEngine
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(settings);
-        var ctx = new AssessmentContext(Catalog, settings);
+        var ctx = Context(settings);
         var results = new AssessedMachine[inputs.Count];
         var done = 0;
         var step = Math.Max(1, inputs.Count / 100);
@@ -209,8 +225,9 @@ public sealed partial class AssessmentEngine
             return Result(server, issues, null, [], null, null, ctx, "Not sized: no disk type meets a disk's needs.", confidence, share, sizing);
         }
 
-        var planPremium = PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Premium);
-        var planStandard = PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Standard);
+        // A cheapest choice that already fits a narrower class is also the cheapest within it.
+        var planPremium = planUltra.Ultra ? PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Premium) : planUltra;
+        var planStandard = planPremium.Premium ? PlanDisks(disks, diskNeeds, ctx, sizing, DiskClass.Standard) : planPremium;
         needs = needs with
         {
             DataDisks = Math.Max(0, disks.Count - 1),

@@ -30,7 +30,7 @@ public static class Percentiles
 
     /// <summary>
     /// Nearest-rank percentile of a[i] + b[i] (b may be empty: then of a alone) without changing the
-    /// inputs. High percentiles keep a min-heap of the values above the rank (one comparison for most
+    /// inputs. High percentiles select among the values above a sampled threshold (one pass over the
     /// points); lower ones copy into <paramref name="scratch"/> and select. NaN counts as 0.
     /// </summary>
     public static float NearestRank(ReadOnlySpan<float> a, ReadOnlySpan<float> b, double percentile, Span<float> scratch)
@@ -48,64 +48,13 @@ public static class Percentiles
 
         var k = Math.Clamp((int)Math.Ceiling(percentile / 100.0 * n) - 1, 0, n - 1);
         var m = n - k; // the answer is the m-th largest value
-        if (m <= n / 8 && scratch.Length >= m)
+        if (m <= n / 4 && scratch.Length >= n / 2)
         {
-            var heap = scratch[..m];
-            var size = 0;
-            for (var i = 0; i < n; i++)
+            var r = TopBySampledThreshold(a, b, m, scratch[..(n / 2)]);
+            if (!float.IsNaN(r))
             {
-                var v = b.Length == 0 ? a[i] : a[i] + b[i];
-                if (float.IsNaN(v))
-                {
-                    v = 0f;
-                }
-
-                if (size < m)
-                {
-                    // sift up
-                    var c = size++;
-                    while (c > 0)
-                    {
-                        var parent = (c - 1) >> 1;
-                        if (heap[parent] <= v)
-                        {
-                            break;
-                        }
-
-                        heap[c] = heap[parent];
-                        c = parent;
-                    }
-
-                    heap[c] = v;
-                }
-                else if (v > heap[0])
-                {
-                    // replace the root, sift down
-                    var c = 0;
-                    while (true)
-                    {
-                        var l = (2 * c) + 1;
-                        if (l >= m)
-                        {
-                            break;
-                        }
-
-                        var r = l + 1;
-                        var smallest = r < m && heap[r] < heap[l] ? r : l;
-                        if (heap[smallest] >= v)
-                        {
-                            break;
-                        }
-
-                        heap[c] = heap[smallest];
-                        c = smallest;
-                    }
-
-                    heap[c] = v;
-                }
+                return r;
             }
-
-            return heap[0];
         }
 
         var buf = scratch.Length >= n ? scratch[..n] : new float[n];
@@ -116,6 +65,64 @@ public static class Percentiles
         }
 
         return Select(buf, k);
+    }
+
+    /// <summary>
+    /// The m-th largest of a[i] (+ b[i]) for small m: a threshold t is taken from a sample so that a few
+    /// more than m values are >= t; one pass copies those into <paramref name="scratch"/> and a selection
+    /// among them gives the answer. Exact: when fewer than m values reach t, falls back to a full selection.
+    /// </summary>
+    private static float TopBySampledThreshold(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int m, Span<float> scratch)
+    {
+        var n = a.Length;
+        var hasB = b.Length != 0;
+        var stride = Math.Max(1, n / 256);
+        Span<float> sample = stackalloc float[(n + stride - 1) / stride];
+        var sn = 0;
+        for (var i = 0; i < n; i += stride)
+        {
+            var v = hasB ? a[i] + b[i] : a[i];
+            sample[sn++] = float.IsNaN(v) ? 0f : v;
+        }
+
+        // Aim for about 1.5 m values above the threshold, plus a margin of a few sample ranks.
+        var above = (int)Math.Ceiling(sn * (double)m / n * 1.5) + 4;
+        var kSample = Math.Max(0, sn - above);
+        var t = Select(sample[..sn], kSample);
+        var count = 0;
+        var cap = scratch.Length;
+        var overflow = false;
+        for (var i = 0; i < n; i++)
+        {
+            var v = hasB ? a[i] + b[i] : a[i];
+            if (v >= t)
+            {
+                if (count == cap)
+                {
+                    overflow = true;
+                    break;
+                }
+
+                scratch[count++] = v;
+            }
+            else if (float.IsNaN(v) && t <= 0f)
+            {
+                if (count == cap)
+                {
+                    overflow = true;
+                    break;
+                }
+
+                scratch[count++] = 0f;
+            }
+        }
+
+        if (!overflow && count >= m)
+        {
+            return Select(scratch[..count], count - m);
+        }
+
+        return float.NaN; // caller falls back to the full selection
     }
 
     /// <summary>The k-th smallest value (0-based) of <paramref name="a"/>; reorders it (Hoare selection).</summary>

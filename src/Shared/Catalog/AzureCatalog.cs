@@ -21,6 +21,7 @@ public sealed class AzureCatalog
     private readonly FrozenDictionary<(string Region, string Tier), double> _diskPrices;
     private readonly FrozenDictionary<(string Region, DiskType Type), DiskUnitPrices> _diskUnitPrices;
     private readonly (Regex Pattern, OsSupportMatch Match)[] _osRules;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OsSupportMatch> _osCache = new(StringComparer.Ordinal);
 
     private AzureCatalog(
         VmSize[] sizes,
@@ -94,7 +95,7 @@ public sealed class AzureCatalog
     /// <summary>Regions with disk prices.</summary>
     public IEnumerable<string> DiskPriceRegions => _diskPrices.Keys.Select(k => k.Region).Distinct();
 
-    /// <summary>Looks an OS name up in the support table (first matching row wins).</summary>
+    /// <summary>Looks an OS name up in the support table (first matching row wins; results are cached per name).</summary>
     public OsSupportMatch MatchOperatingSystem(string? osName)
     {
         if (string.IsNullOrWhiteSpace(osName))
@@ -102,6 +103,22 @@ public sealed class AzureCatalog
             return new OsSupportMatch(OsFamily.Unknown, OsReadiness.Unknown, "OSUnknown", "No operating system reported.");
         }
 
+        if (_osCache.TryGetValue(osName, out var cached))
+        {
+            return cached;
+        }
+
+        var match = MatchUncached(osName);
+        if (_osCache.Count < 10_000)
+        {
+            _osCache.TryAdd(osName, match);
+        }
+
+        return match;
+    }
+
+    private OsSupportMatch MatchUncached(string osName)
+    {
         foreach (var (pattern, match) in _osRules)
         {
             if (pattern.IsMatch(osName))

@@ -74,3 +74,20 @@ public class PercentileSpanTests
         }, iter: 300);
     }
 }
+
+public class PercentileEdgeTests
+{
+    [Fact]
+    public void MostlyZeroAndNaNSeries_CountNaNAsZero_AndMatchTheSortedDefinition()
+    {
+        var value = Gen.Frequency((6, Gen.Const(0f)), (1, Gen.Const(float.NaN)), (3, Gen.Float[0f, 100f]));
+        value.Array[1, 3000].Select(Gen.Int[0, 3]).Sample((arr, pi) =>
+        {
+            int[] ps = [50, 90, 95, 99];
+            var p = ps[pi];
+            var clean = arr.Select(x => float.IsNaN(x) ? 0f : x).Order().ToArray();
+            var expected = clean[Math.Clamp((int)Math.Ceiling(p / 100.0 * clean.Length) - 1, 0, clean.Length - 1)];
+            return Percentiles.NearestRank(arr, default, p, new float[arr.Length]) == expected;
+        }, iter: 400);
+    }
+}
