@@ -50,7 +50,21 @@ def write_csv(name, header, rows, gz=False):
 # ---------------------------------------------------------------- VM sizes
 vantage = json.load(open(os.path.join(SRC, 'azure/vm-sizes/vantage-azure-instances.json')))
 docs = {r['size']: r for r in csv.DictReader(open(os.path.join(SRC, 'azure/vm-sizes/azure_vm_sizes_from_docs_subset.csv')))}
-skus = {s['name']: s['capabilities'] for s in json.load(open(os.path.join(SRC, 'azure/vm-sizes/karpenter_resource_skus_subset.json')))}
+sku_list = json.load(open(os.path.join(SRC, 'azure/vm-sizes/karpenter_resource_skus_subset.json')))
+skus = {s['name']: s['capabilities'] for s in sku_list}
+
+# Families the Resource SKUs data marks as retired before the price snapshot (2026-06-18) are dropped:
+# they can no longer be deployed. (Standard_A0 carries RetirementDateUtc 09/03/2024 for the whole
+# standardA0_A7Family, i.e. Standard_A0..A7.)
+SNAPSHOT = (2026, 6, 18)
+retired_families = set()
+for s in sku_list:
+    r = s['capabilities'].get('RetirementDateUtc')
+    if r:
+        m, d, y = (int(x) for x in r.split('/'))
+        if (y, m, d) < SNAPSHOT:
+            retired_families.add(s['family'])
+FAMILY_MEMBERS = {'standardA0_A7Family': re.compile(r'^Standard_A[0-7]$')}
 
 
 def series_of(v):
@@ -87,6 +101,8 @@ for v in vantage:
     name = v['instance_type']
     if not name.startswith('Standard_'):
         continue  # Basic_* tier sizes are retired
+    if any(FAMILY_MEMBERS.get(f) and FAMILY_MEMBERS[f].match(name) for f in retired_families):
+        continue
     try:
         vcpu = int(v.get('vcpus_available') or v.get('vcpu') or 0)
     except ValueError:

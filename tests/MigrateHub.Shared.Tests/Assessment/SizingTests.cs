@@ -92,7 +92,7 @@ public class SizingTests
     public void NoPerformanceData_UsesAllocatedValues_AndTheCheapestSizeInTheRegion()
     {
         // 2 cores / 4 GiB in westeurope, all series: Standard_B2s (0.048 USD/h) is the cheapest size with
-        // >= 2 vCPUs and >= 4 GiB (B1ls, B1s, A0, B1ms, A1_v2 are cheaper but have 1 vCPU).
+        // >= 2 vCPUs and >= 4 GiB (B1ls, B1s, B1ms, A1_v2 are cheaper but have 1 vCPU; the retired A0 is not in the catalog).
         var s = Servers.Make(cores: 2, memoryMb: 4096, os: "Ubuntu 22.04");
         var m = _engine.Assess(new AssessmentInput(s), Servers.WestEurope());
         Assert.Equal("Standard_B2s", m.Compute!.Size.Name);

@@ -69,3 +69,12 @@ public class AzureCatalogTests
         Assert.Equal(readiness, m.Readiness);
     }
 }
+
+public class RetiredSizeTests
+{
+    [Theory]
+    [InlineData("Standard_A0")]
+    [InlineData("Standard_A7")]
+    [InlineData("Basic_A1")]
+    public void RetiredSizes_AreNotInTheCatalog(string name) => Assert.Null(AzureCatalog.Default.FindSize(name));
+}
