@@ -63,6 +63,16 @@ public sealed class DevHostApp : IAsyncDisposable
             stackOptions.Regions.Add(region);
         }
 
+        foreach (var queue in MigrateHub.Shared.Configuration.ResourceNames.Queues)
+        {
+            stackOptions.ServiceBusQueues.Add(new MigrateHub.LocalAzure.ServiceBus.LocalQueueOptions
+            {
+                Name = queue,
+                LockDuration = TimeSpan.FromMinutes(1),
+                RequiresDuplicateDetection = true,
+            });
+        }
+
         var stack = await LocalAzureStack.StartAsync(stackOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
@@ -91,6 +101,13 @@ public sealed class DevHostApp : IAsyncDisposable
         foreach (var region in regions)
         {
             settings[$"MigrateHub:Regions:{region}:ConnectionString"] = stack.Regions[region].ConnectionString;
+            settings[$"MigrateHub:Regions:{region}:ServiceBusConnectionString"] = stack.ServiceBus[region].ConnectionString;
+        }
+
+        if (stack.Arm is not null)
+        {
+            settings["MigrateHub:Provisioning:LocalEndpoint"] = stack.Arm.Endpoint.ToString();
+            settings["MigrateHub:Provisioning:LocalCertificateThumbprint"] = stack.Arm.CertificateThumbprint;
         }
 
         foreach (var (key, value) in options.Settings)

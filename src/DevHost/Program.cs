@@ -38,6 +38,10 @@ Console.WriteLine($"MigrateHub is listening on {host.BaseUrl}api/");
 Console.WriteLine($"  regions:  {string.Join(", ", host.Hubs.Keys)}");
 Console.WriteLine($"  key:      {options.FunctionKey}   (header x-functions-key or ?code=)");
 Console.WriteLine($"  durable:  {host.BaseUrl}runtime/webhooks/durabletask/instances/{{instanceId}}");
+if (host.Stack.Arm is not null)
+{
+    Console.WriteLine($"  arm:      {host.Stack.Arm.Endpoint} (local ARM-compatible endpoint)");
+}
 Console.WriteLine("Press Ctrl+C to stop.");
 
 using var stop = CancellationTokenSource.CreateLinkedTokenSource(host.Stopping);

@@ -11,6 +11,12 @@ public sealed class StorageAccountOptions
 
     /// <summary>Blob service endpoint, used with the managed identity.</summary>
     public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>
+    /// Service Bus connection string of the region's namespace; used locally. In Azure the stamp
+    /// reaches its own namespace through <c>ServiceBusConnection__fullyQualifiedNamespace</c>.
+    /// </summary>
+    public string? ServiceBusConnectionString { get; set; }
 }
 
 /// <summary>

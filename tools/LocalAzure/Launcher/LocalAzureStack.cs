@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MigrateHub.LocalAzure.Arm;
+using MigrateHub.LocalAzure.ServiceBus;
 
 namespace MigrateHub.LocalAzure;
 
@@ -14,6 +16,18 @@ public sealed class LocalAzureOptions
     /// when the stack is disposed.
     /// </summary>
     public string? DataRoot { get; set; }
+
+    /// <summary>
+    /// Service Bus queues each region's namespace declares (every stamp has its own namespace).
+    /// Empty: no Service Bus endpoint is started.
+    /// </summary>
+    public IList<LocalQueueOptions> ServiceBusQueues { get; } = new List<LocalQueueOptions>();
+
+    /// <summary>Whether to start the ARM-compatible endpoint (one for all regions, as ARM is global).</summary>
+    public bool StartArm { get; set; } = true;
+
+    /// <summary>Options of the ARM-compatible endpoint.</summary>
+    public LocalArmOptions Arm { get; } = new();
 }
 
 /// <summary>
@@ -29,6 +43,8 @@ public sealed class LocalAzureStack : IAsyncDisposable
     private readonly string _dataRoot;
     private readonly bool _ownsDataRoot;
 
+    private readonly Dictionary<string, LocalServiceBus> _serviceBus = new(StringComparer.OrdinalIgnoreCase);
+
     private LocalAzureStack(Dictionary<string, AzuriteProcess> regions, AzuriteProcess directory, string dataRoot, bool ownsDataRoot)
     {
         _regions = regions;
@@ -42,6 +58,12 @@ public sealed class LocalAzureStack : IAsyncDisposable
 
     /// <summary>Storage per region, keyed by region name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, AzuriteProcess> Regions => _regions;
+
+    /// <summary>Each region's Service Bus-compatible endpoint (empty when no queues were asked for).</summary>
+    public IReadOnlyDictionary<string, LocalServiceBus> ServiceBus => _serviceBus;
+
+    /// <summary>The ARM-compatible endpoint, when started.</summary>
+    public LocalArm? Arm { get; private set; }
 
     /// <summary>Starts every stand-in, in parallel, and waits until each is ready.</summary>
     public static async Task<LocalAzureStack> StartAsync(
@@ -78,12 +100,50 @@ public sealed class LocalAzureStack : IAsyncDisposable
 
         var started = starting.Select(t => t.Result).ToList();
         var regions = started.Skip(1).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        return new LocalAzureStack(regions, started[0], dataRoot, ownsDataRoot);
+        var stack = new LocalAzureStack(regions, started[0], dataRoot, ownsDataRoot);
+        try
+        {
+            if (options.ServiceBusQueues.Count > 0)
+            {
+                foreach (var region in regions.Keys)
+                {
+                    var busOptions = new LocalServiceBusOptions();
+                    foreach (var queue in options.ServiceBusQueues)
+                    {
+                        busOptions.Queues.Add(queue);
+                    }
+
+                    stack._serviceBus[region] = await LocalServiceBus.StartAsync(busOptions, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (options.StartArm)
+            {
+                stack.Arm = await LocalArm.StartAsync(options.Arm, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await stack.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return stack;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var bus in _serviceBus.Values)
+        {
+            await bus.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Arm is not null)
+        {
+            await Arm.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Task.WhenAll(_regions.Values.Append(Directory).Select(p => p.StopAsync())).ConfigureAwait(false);
         if (_ownsDataRoot)
         {

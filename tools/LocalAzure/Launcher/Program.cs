@@ -3,6 +3,7 @@ using MigrateHub.LocalAzure;
 // Starts the local stand-ins on their own and prints how to reach them, until Ctrl+C.
 // Usage: dotnet run --project tools/LocalAzure/Launcher -- [region ...]
 var options = new LocalAzureOptions();
+options.ServiceBusQueues.Add(new MigrateHub.LocalAzure.ServiceBus.LocalQueueOptions { Name = "uploads", LockDuration = TimeSpan.FromMinutes(1) });
 foreach (var region in args.Length > 0 ? args : ["westeurope", "northeurope"])
 {
     options.Regions.Add(region);
@@ -13,6 +14,15 @@ Console.WriteLine($"directory   {stack.Directory.ConnectionString}");
 foreach (var (name, storage) in stack.Regions)
 {
     Console.WriteLine($"{name,-11} {storage.ConnectionString}");
+    if (stack.ServiceBus.TryGetValue(name, out var bus))
+    {
+        Console.WriteLine($"{"",-11} {bus.ConnectionString}");
+    }
+}
+
+if (stack.Arm is not null)
+{
+    Console.WriteLine($"arm         {stack.Arm.Endpoint} (certificate thumbprint {stack.Arm.CertificateThumbprint})");
 }
 
 Console.WriteLine("Local Azure stand-ins running. Press Ctrl+C to stop.");

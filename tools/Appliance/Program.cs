@@ -1,0 +1,2 @@
+Console.WriteLine("appliance simulator: not yet implemented");
+return 1;
