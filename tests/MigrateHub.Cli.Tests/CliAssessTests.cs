@@ -75,6 +75,26 @@ public sealed class CliAssessTests : IDisposable
         Assert.Equal(sizing == "performance" ? "StandardSSD_E6" : "Premium_P6", adcs["Recommended disks"]);
     }
 
+    [Theory]
+    [InlineData("performance", "StandardSSD_E10;StandardSSD_E6")]
+    [InlineData("as-on-premises", "Premium_P10;Premium_P6")]
+    public void SmallRvToolsSample_ToXlsx_BothSizingModes(string sizing, string webDisks)
+    {
+        var outFile = Path.Combine(_dir, "small.xlsx");
+        var (code, _, stderr) = Run("assess", "--input", Sample("inventory", "rvtools-small-complete.xlsx"), "--region", "northeurope", "--sizing", sizing, "--out", outFile);
+        Assert.True(code == 0, stderr);
+        using var s = File.OpenRead(outFile);
+        var machines = MiniExcel.Query(s, useHeaderRow: true, sheetName: "Assessed machines").Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(3, machines.Count);
+        var web = machines.Single(m => (string)m["Machine name"] == "sample-web-01");
+        Assert.Equal(webDisks, web["Recommended disks"]); // 80 GB and 40 GB disks
+        // "Ubuntu Linux (64-bit)" has no version: it cannot be matched to an endorsed release.
+        Assert.Equal("Ready with conditions", web["Readiness"]);
+        Assert.Equal("UnendorsedLinuxDistributions", web["Readiness issues"]);
+        var disks = MiniExcel.Query(s, useHeaderRow: true, sheetName: "Assessed disks").Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(2, disks.Count(d => (string)d["Machine name"] == "sample-web-01"));
+    }
+
     [Fact]
     public void ImportCsv_PerformanceBased_AppliesUtilisationAndReadinessRules()
     {
