@@ -184,7 +184,7 @@ Console.WriteLine();
 Console.WriteLine($"Machines: {Environment.ProcessorCount} logical cores; region {region}; percentile {settings.Percentile}, comfort {settings.ComfortFactor}");
 Console.WriteLine($"Best: {count:N0} servers in {best:0.000} s = {rate:N0} servers/s (goal {goalRate:N0}/s: 10,000 in {GoalSeconds} s)");
 Console.WriteLine($"Ratio to goal: {rate / goalRate:0.00}x {(rate >= goalRate ? "(goal met)" : "(goal NOT met)")}");
-Console.WriteLine($"Single-call API (one server per call, settings prepared each call): {1 / perSingle:N0} servers/s");
+Console.WriteLine($"Single-server API (one server per call, one thread): {1 / perSingle:N0} servers/s");
 Console.WriteLine($"Readiness: {string.Join(", ", result!.ReadinessCounts.Select(kv => $"{kv.Key} {kv.Value}"))}; monthly compute {result.TotalMonthlyComputeCost:N0} USD, storage {result.TotalMonthlyStorageCost:N0} USD");
 Console.WriteLine("Top sizes: " + string.Join(", ", result.Machines.Where(m => m.Compute is not null).GroupBy(m => m.Compute!.Size.Name).OrderByDescending(g => g.Count()).Take(5).Select(g => $"{g.Key} {g.Count()}")));
 return 0;
