@@ -18,6 +18,9 @@ public static class CliApp
     /// <summary>Exit code when the input, the output or a setting is unusable.</summary>
     public const int ExitBadInput = 2;
 
+    /// <summary>Exit code for an unexpected failure (a bug): still one line, no stack trace.</summary>
+    public const int ExitUnexpected = 3;
+
     /// <summary>Inputs with at least this many servers get a progress bar.</summary>
     public const int ProgressThreshold = 200;
 
@@ -207,6 +210,13 @@ public static class CliApp
         {
             return Fail(stderr, ex.Message);
         }
+#pragma warning disable CA1031 // a CLI reports any other failure as one line instead of a stack trace
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Fail(stderr, $"unexpected failure ({ex.GetType().Name}): {ex.Message}");
+            return ExitUnexpected;
+        }
+#pragma warning restore CA1031
     }
 
     private static int Fail(TextWriter stderr, string message)

@@ -185,6 +185,21 @@ public sealed class CliAssessTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "o.csv")));
     }
 
+    [Fact]
+    public void ZipThatIsNotAWorkbook_FailsWithOneLine()
+    {
+        var input = Path.Combine(_dir, "archive.xlsx");
+        using (var zip = System.IO.Compression.ZipFile.Open(input, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var w = new StreamWriter(zip.CreateEntry("hello.txt").Open());
+            w.Write("hi");
+        }
+
+        var (code, _, stderr) = Run("assess", "--input", input, "--region", "westeurope", "--out", Path.Combine(_dir, "o.csv"));
+        Assert.Equal(CliApp.ExitBadInput, code);
+        Assert.StartsWith("error: cannot read 'archive.xlsx'", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--currency", "JPY", "not supported")]
     [InlineData("--region", "moon", "Unknown target region")]
