@@ -55,6 +55,9 @@ internal sealed class AssessmentContext
             _ => ((double[]?)null, (double[]?)null, "3-year savings plan"),
         };
 
+        LinuxCandidates = SortedBy(LinuxPrice);
+        WindowsCandidates = SortedBy(WindowsPrice);
+
         if (settings.Savings == SavingsOption.None)
         {
             Hours = 730.0 * (settings.UptimeDaysPerMonth / 31.0) * (settings.UptimeHoursPerDay / 24.0);
@@ -87,6 +90,27 @@ internal sealed class AssessmentContext
         UltraRankPrices = UltraPrices ?? catalog.GetDiskUnitPricesUsd(DiskRankingProxyRegion, DiskType.Ultra);
 
         double[]? Col(VmPriceKind k) => catalog.GetPriceColumn(Region, k);
+
+        int[] SortedBy(double[]? column)
+        {
+            if (column is null)
+            {
+                return [];
+            }
+
+            if (ReferenceEquals(column, rank))
+            {
+                return Candidates;
+            }
+
+            var l = Candidates.Where(i => !double.IsNaN(column[i])).ToList();
+            l.Sort((a, b) =>
+            {
+                var c = column[a].CompareTo(column[b]);
+                return c != 0 ? c : string.CompareOrdinal(sizes[a].Name, sizes[b].Name);
+            });
+            return [.. l];
+        }
     }
 
     public AzureCatalog Catalog { get; }
@@ -98,8 +122,14 @@ internal sealed class AssessmentContext
     /// <summary>Linux pay-as-you-go USD/hour per size index (NaN = not offered): the ranking price.</summary>
     public double[] RankPrice { get; }
 
-    /// <summary>Candidate size indices, cheapest first.</summary>
+    /// <summary>Candidate size indices, cheapest Linux pay-as-you-go first (every offered size).</summary>
     public int[] Candidates { get; }
+
+    /// <summary>Candidates that have a price in <see cref="LinuxPrice"/>, cheapest first.</summary>
+    public int[] LinuxCandidates { get; }
+
+    /// <summary>Candidates that have a price in <see cref="WindowsPrice"/>, cheapest first.</summary>
+    public int[] WindowsCandidates { get; }
 
     /// <summary>Linux (or Windows with AHB) price column for the savings option, null = none in the data.</summary>
     public double[]? LinuxPrice { get; }

@@ -506,6 +506,9 @@ public sealed partial class AssessmentEngine
     private ComputeRecommendation? ChooseSize(
         ComputeNeeds needs,
         AssessmentContext ctx,
+        int[] candidates,
+        double[] price,
+        string rankedBy,
         DiskPlan standard,
         DiskPlan premium,
         DiskPlan ultra,
@@ -515,7 +518,6 @@ public sealed partial class AssessmentEngine
         failure = null;
         plan = null;
         var sizes = Catalog.Sizes;
-        var candidates = ctx.Candidates;
         Span<byte> reasons = candidates.Length <= 4096 ? stackalloc byte[candidates.Length] : new byte[candidates.Length];
         var minPlan = Math.Min(standard.RankCost, Math.Min(premium.RankCost, ultra.RankCost));
         var best = double.PositiveInfinity;
@@ -526,7 +528,7 @@ public sealed partial class AssessmentEngine
         for (var c = 0; c < candidates.Length; c++)
         {
             var s = sizes[candidates[c]];
-            var vmMonthly = ctx.RankPrice[s.Index] * HoursPerMonth;
+            var vmMonthly = price[s.Index] * HoursPerMonth;
             if (vmMonthly + minPlan >= best)
             {
                 break; // sorted by VM price: nothing further can be cheaper in total
@@ -595,7 +597,7 @@ public sealed partial class AssessmentEngine
             plan = bestPlan;
             var s = sizes[candidates[bestPos]];
             var final = needs with { PremiumIO = bestPlan.Premium, UltraSsd = bestPlan.Ultra, DiskIops = bestPlan.Iops, DiskMBps = bestPlan.MBps };
-            return Recommendation(s, final, ctx, reasons[..bestPos], candidates, bestPlan.RankCost, scanned);
+            return Recommendation(s, final, ctx, reasons[..bestPos], candidates, price, rankedBy, bestPlan.RankCost, scanned);
         }
 
         var (code, what) = stage switch
@@ -609,7 +611,7 @@ public sealed partial class AssessmentEngine
         return null;
     }
 
-    private ComputeRecommendation Recommendation(VmSize s, ComputeNeeds needs, AssessmentContext ctx, ReadOnlySpan<byte> cheaper, int[] candidates, double diskRank, int scanned)
+    private ComputeRecommendation Recommendation(VmSize s, ComputeNeeds needs, AssessmentContext ctx, ReadOnlySpan<byte> cheaper, int[] candidates, double[] price, string rankedBy, double diskRank, int scanned)
     {
         Span<int> counts = stackalloc int[RejectionNames.Length];
         var nearest = new List<RejectedCandidate>(5);
@@ -641,9 +643,10 @@ public sealed partial class AssessmentEngine
         {
             Size = s,
             Needs = needs,
-            RankingPriceUsdPerHour = ctx.RankPrice[s.Index],
-            RankingMonthlyTotalUsd = (ctx.RankPrice[s.Index] * HoursPerMonth) + diskRank,
-            CandidatesConsidered = ctx.Candidates.Length,
+            RankingPriceUsdPerHour = price[s.Index],
+            RankedBy = rankedBy,
+            RankingMonthlyTotalUsd = (price[s.Index] * HoursPerMonth) + diskRank,
+            CandidatesConsidered = candidates.Length,
             CandidatesScanned = scanned,
             RejectedCounts = dict,
             NearestRejected = nearest,

@@ -237,8 +237,27 @@ public sealed partial class AssessmentEngine
             Generation = generation,
         };
 
-        // ---- compute
-        var compute = ChooseSize(needs, ctx, planStandard, planPremium, planUltra, out var plan, out var sizeFailure);
+        // ---- compute: rank by the price the server will be charged (OS licence, savings option) among
+        // the sizes that have one; if none fits, by Linux pay-as-you-go among all sizes (cost unknown).
+        var windowsLicence = os.Family == OsFamily.Windows && !settings.AzureHybridBenefit;
+        var pricedList = windowsLicence ? ctx.WindowsCandidates : ctx.LinuxCandidates;
+        var pricedColumn = windowsLicence ? ctx.WindowsPrice : ctx.LinuxPrice;
+        ComputeRecommendation? compute = null;
+        DiskPlan? plan = null;
+        ReadinessIssue? sizeFailure = null;
+        if (pricedColumn is not null && pricedList.Length > 0)
+        {
+            compute = ChooseSize(needs, ctx, pricedList, pricedColumn, $"{ctx.PriceLabel} {(windowsLicence ? "Windows" : "Linux")} price",
+                planStandard, planPremium, planUltra, out plan, out sizeFailure);
+        }
+
+        if (compute is null && !ReferenceEquals(pricedColumn, ctx.RankPrice))
+        {
+            compute = ChooseSize(needs, ctx, ctx.Candidates, ctx.RankPrice,
+                $"Linux pay-as-you-go price (no size with a {ctx.PriceLabel} {(windowsLicence ? "Windows" : "Linux")} price in the catalog fits)",
+                planStandard, planPremium, planUltra, out plan, out sizeFailure);
+        }
+
         if (compute is null)
         {
             issues.Add(sizeFailure!);

@@ -86,12 +86,18 @@ public sealed record ComputeRecommendation
     /// <summary>The needs it was chosen for.</summary>
     public required ComputeNeeds Needs { get; init; }
 
-    /// <summary>Linux pay-as-you-go USD/hour of the size in the target region.</summary>
+    /// <summary>USD/hour of the size in the price list candidates were ranked by (<see cref="RankedBy"/>).</summary>
     public double RankingPriceUsdPerHour { get; init; }
 
     /// <summary>
-    /// What the choice minimised: the size's Linux pay-as-you-go price x 730 h plus the monthly price of the
-    /// disks it is paired with (USD; disks ranked by westeurope prices where the region has none).
+    /// Which price list ranked the candidates: the one the server is charged by (OS licence and savings
+    /// option) among the sizes that have it, else Linux pay-as-you-go among all sizes.
+    /// </summary>
+    public required string RankedBy { get; init; }
+
+    /// <summary>
+    /// What the choice minimised: the size's hourly price in <see cref="RankedBy"/> x 730 h plus the monthly
+    /// price of the disks it is paired with (USD; disks ranked by westeurope prices where the region has none).
     /// </summary>
     public double RankingMonthlyTotalUsd { get; init; }
 

@@ -100,3 +100,39 @@ public class CostTests
         Assert.Equal("a", r.Machines[0].ServerId);
     }
 }
+
+public class PricedRankingTests
+{
+    private readonly AssessmentEngine _engine = new();
+
+    [Fact]
+    public void WindowsWithoutHybridBenefit_InARegionWithFewWindowsPrices_PicksAPricedSize()
+    {
+        // eastus has Windows prices only for Dsv5/Esv5 (catalog data): 2 cores / 8 GiB -> Standard_D2s_v5 at 0.188 USD/h.
+        var s = Servers.Make(cores: 2, memoryMb: 8192, os: "Microsoft Windows Server 2022");
+        var m = _engine.Assess(new AssessmentInput(s), new AssessmentSettings { TargetRegion = "eastus", Sizing = SizingCriterion.AsOnPremises, AzureHybridBenefit = false });
+        Assert.Equal("Standard_D2s_v5", m.Compute!.Size.Name);
+        Assert.Equal(0.188 * 730, m.MonthlyComputeCost!.Value, 6);
+        Assert.Contains("Windows", m.Compute.RankedBy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reserved3Year_RanksByTheReservedPrice()
+    {
+        // westeurope RI 3y: D2s_v5 0.045434 < E2s_v5 0.060046 USD/h; the cheaper PAYG B-series have no RI price in the catalog.
+        var s = Servers.Make(cores: 2, memoryMb: 4096, os: "Ubuntu 22.04");
+        var m = _engine.Assess(new AssessmentInput(s), Servers.WestEurope() with { Sizing = SizingCriterion.AsOnPremises, Savings = SavingsOption.Reserved3Year });
+        Assert.Equal("Standard_D2s_v5", m.Compute!.Size.Name);
+        Assert.Equal(0.045434 * 744, m.MonthlyComputeCost!.Value, 6);
+    }
+
+    [Fact]
+    public void SavingsOptionWithoutAnyPrice_FallsBackToPayAsYouGoRanking_WithUnknownCost()
+    {
+        var s = Servers.Make(cores: 2, memoryMb: 4096, os: "Ubuntu 22.04");
+        var m = _engine.Assess(new AssessmentInput(s), Servers.WestEurope() with { Sizing = SizingCriterion.AsOnPremises, Savings = SavingsOption.SavingsPlan3Year });
+        Assert.Equal("Standard_B2s", m.Compute!.Size.Name);
+        Assert.Null(m.MonthlyComputeCost);
+        Assert.Contains("no size with", m.Compute.RankedBy, StringComparison.Ordinal);
+    }
+}

@@ -129,3 +129,67 @@ public class PropertyTests
         }, iter: 300);
     }
 }
+
+/// <summary>"No cheaper eligible size" for every OS licence / savings option combination.</summary>
+public class PricedRankingPropertyTests
+{
+    private static readonly AssessmentEngine Engine = new();
+
+    [Fact]
+    public void NoEligibleSizeIsCheaperInThePriceListTheServerIsChargedBy()
+    {
+        var catalog = Engine.Catalog;
+        string[] regions = ["westeurope", "eastus", "northeurope"];
+        SavingsOption[] savings = [SavingsOption.None, SavingsOption.Reserved1Year, SavingsOption.Reserved3Year, SavingsOption.SavingsPlan1Year];
+        Gen.Select(
+            Gen.Select(Gen.Int[1, 32], Gen.Int[1, 256], Gen.Double[1, 100], Gen.Double[1, 100]),
+            Gen.Select(Gen.Bool, Gen.Bool, Gen.Int[0, savings.Length - 1], Gen.Int[0, regions.Length - 1]))
+        .Sample(t =>
+        {
+            var ((cores, memGb, cpu, mem), (windows, ahb, sv, rg)) = t;
+            var server = new DiscoveredServer
+            {
+                Id = "x",
+                Name = "x",
+                OperatingSystem = new OperatingSystemInfo(windows ? "Microsoft Windows Server 2022" : "Ubuntu 22.04", null, OsArchitecture.X64),
+                Cores = cores,
+                MemoryMb = memGb * 1024.0,
+                Disks = [new DiscoveredDisk { Id = "d0", SizeGb = 64 }],
+                Utilization = new UtilizationSnapshot(cpu, mem, null, null),
+                IsImported = true,
+            };
+            var settings = new AssessmentSettings { TargetRegion = regions[rg], AzureHybridBenefit = ahb, Savings = savings[sv] };
+            var m = Engine.Assess(new AssessmentInput(server), settings);
+            if (m.Compute is null)
+            {
+                return true;
+            }
+
+            var w = windows && !ahb;
+            var kind = savings[sv] switch
+            {
+                SavingsOption.None => w ? VmPriceKind.WindowsPayg : VmPriceKind.LinuxPayg,
+                SavingsOption.Reserved1Year => w ? VmPriceKind.WindowsRi1y : VmPriceKind.LinuxRi1y,
+                SavingsOption.Reserved3Year => w ? VmPriceKind.WindowsRi3y : VmPriceKind.LinuxRi3y,
+                _ => w ? (VmPriceKind?)null : VmPriceKind.LinuxSp1y,
+            };
+            bool Eligible(VmSize s) => catalog.IsOffered(settings.TargetRegion, s.Index) && !s.IsArm64 &&
+                s.VCpus >= m.Compute.Needs.Cores && s.MemoryGib >= m.Compute.Needs.MemoryGib && s.HyperVGen1 &&
+                (!m.Compute.Needs.PremiumIO || s.PremiumIO);
+            double? Price(VmSize s, VmPriceKind? k) => k is null ? null : catalog.GetVmHourlyPriceUsd(settings.TargetRegion, s.Index, k.Value);
+            var chosenPrice = Price(m.Compute.Size, kind);
+            if (chosenPrice is not null)
+            {
+                // Ranked by the charged price: nothing eligible is cheaper in it, and the cost is that price x hours.
+                var hours = savings[sv] == SavingsOption.None ? 730 : 744;
+                return !catalog.Sizes.Any(s => Eligible(s) && Price(s, kind) < chosenPrice) &&
+                       Math.Abs(m.MonthlyComputeCost!.Value - (chosenPrice.Value * hours)) < 1e-6;
+            }
+
+            // Fallback: no eligible size has the charged price; nothing eligible is cheaper pay-as-you-go.
+            var payg = Price(m.Compute.Size, VmPriceKind.LinuxPayg);
+            return m.MonthlyComputeCost is null && !catalog.Sizes.Any(s => Eligible(s) && Price(s, kind) is not null) &&
+                   !catalog.Sizes.Any(s => Eligible(s) && Price(s, VmPriceKind.LinuxPayg) < payg);
+        }, iter: 300);
+    }
+}

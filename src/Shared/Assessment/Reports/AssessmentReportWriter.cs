@@ -141,7 +141,7 @@ public static class AssessmentReportWriter
         var lost = c.NearestRejected.Count == 0
             ? "no cheaper size was rejected"
             : "cheaper sizes rejected: " + string.Join(", ", c.NearestRejected.Select(r => $"{r.Size} ({r.Reason})"));
-        return string.Create(Inv, $"{c.Needs.Basis} Chosen: {c.Size.Name} ({c.Size.VCpus} vCPUs, {c.Size.MemoryGib} GiB) as the cheapest of {c.CandidatesConsidered} candidates with its disks ({c.RankingMonthlyTotalUsd:0.00} USD/month list price); {lost}.");
+        return string.Create(Inv, $"{c.Needs.Basis} Chosen: {c.Size.Name} ({c.Size.VCpus} vCPUs, {c.Size.MemoryGib} GiB) as the cheapest of {c.CandidatesConsidered} candidates with its disks, ranked by {c.RankedBy} ({c.RankingMonthlyTotalUsd:0.00} USD/month list price); {lost}.");
     }
 
     private static object Money(double? v) => v is { } x ? Math.Round(x, 2) : Unknown;
