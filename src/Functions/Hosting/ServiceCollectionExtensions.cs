@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Shared.Appliances;
 using MigrateHub.Shared.Projects;
 using MigrateHub.Shared.Storage;
 
@@ -20,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProjectDirectory>();
         services.AddSingleton<ProjectRepository>();
         services.AddSingleton<ProjectService>();
+        services.AddAppliances(configuration);
         return services;
     }
 }
