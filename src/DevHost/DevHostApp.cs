@@ -135,6 +135,7 @@ public sealed class DevHostApp : IAsyncDisposable
         builder.Services.AddSingleton(sp => new RoutingDurableTaskClient(
             sp.GetRequiredService<IReadOnlyDictionary<string, RegionalTaskHub>>(), regions[0], sp.GetRequiredService<ProjectDirectory>()));
         builder.Services.AddSingleton<Microsoft.DurableTask.Client.DurableTaskClient>(sp => sp.GetRequiredService<RoutingDurableTaskClient>());
+        builder.Services.AddHostedService<Discovery.UploadQueueListener>();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddSingleton<IEnumerable<FunctionEntry>>(functions);
         if (options.TimersEnabled)

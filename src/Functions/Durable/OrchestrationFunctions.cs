@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Orchestrations.Machines;
 using MigrateHub.Orchestrations.Projects;
 using MigrateHub.Shared.Projects;
 
@@ -28,6 +29,12 @@ public static class OrchestrationFunctions
     [Function(nameof(CompleteProjectProvisioningActivity))]
     public static Task<string> CompleteProjectProvisioning([ActivityTrigger] ProvisionProjectRequest input, FunctionContext context) =>
         Activity<CompleteProjectProvisioningActivity>(context).RunAsync(Context(context, nameof(CompleteProjectProvisioningActivity)), input);
+
+    /// <summary>Wrapper of <see cref="MachineLifecycleOrchestrator"/>.</summary>
+    [Function(nameof(MachineLifecycleOrchestrator))]
+    public static Task<string> MachineLifecycle(
+        [OrchestrationTrigger] TaskOrchestrationContext context, MachineLifecycleRequest input) =>
+        new MachineLifecycleOrchestrator().RunAsync(context, input);
 
     private static T Activity<T>(FunctionContext context) where T : class =>
         ActivatorUtilities.CreateInstance<T>(context.InstanceServices);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Functions.Discovery;
 using MigrateHub.Shared.Appliances;
+using MigrateHub.Shared.Export;
 using MigrateHub.Shared.Projects;
 using MigrateHub.Shared.Storage;
 
@@ -22,6 +24,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProjectRepository>();
         services.AddSingleton<ProjectService>();
         services.AddAppliances(configuration);
+        services.AddProjectExport();
+        services.AddDiscovery(configuration);
         return services;
     }
 }

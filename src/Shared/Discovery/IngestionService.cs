@@ -65,6 +65,23 @@ public sealed class IngestionService(HubStorage storage, ILogger<IngestionServic
         return existing.Values.Where(e => !e.Missing).GroupBy(e => e.SourceType).ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>
+    /// Distinct servers the appliance would hold once an inventory is ingested: the upload's servers plus,
+    /// unless the inventory is complete, the appliance's other servers still discovered.
+    /// </summary>
+    public async Task<int> ServersAfterInventoryAsync(string region, string projectId, string applianceId, IReadOnlyList<DiscoveredServer> servers, bool complete, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var keys = servers.Select(s => DiscoveryTables.Escape(s.Id)).ToHashSet(StringComparer.Ordinal);
+        if (complete)
+        {
+            return keys.Count;
+        }
+
+        var existing = await ReadExistingAsync(region, projectId, cancellationToken).ConfigureAwait(false);
+        return keys.Count + existing.Count(e => e.Value.ApplianceId == applianceId && !e.Value.Missing && !keys.Contains(e.Key));
+    }
+
     private async Task<IngestionResult> IngestInventoryAsync(UploadSource source, IReadOnlyList<DiscoveredServer> servers, bool complete, CancellationToken cancellationToken)
     {
         var table = await storage.Region(source.Region).TableAsync(DiscoveryTables.Servers, cancellationToken).ConfigureAwait(false);

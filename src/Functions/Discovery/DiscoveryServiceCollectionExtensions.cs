@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Shared.Discovery;
+
+namespace MigrateHub.Functions.Discovery;
+
+/// <summary>Registers discovery's services (used by AddMigrateHub).</summary>
+public static class DiscoveryServiceCollectionExtensions
+{
+    /// <summary>Upload intake, ingestion, consumer, reads and retention.</summary>
+    public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DiscoveryOptions>().Bind(configuration.GetSection(DiscoveryOptions.Section));
+        services.AddSingleton<UploadBus>();
+        services.AddSingleton<UploadService>();
+        services.AddSingleton<IngestionService>();
+        services.AddSingleton<DiscoveryReader>();
+        services.AddSingleton<DiscoveryRetention>();
+        services.AddSingleton<UploadConsumer>();
+        return services;
+    }
+}
