@@ -24,6 +24,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly ILogger _logger;
     private Process? _process;
+    private TaskCompletionSource? _closed;
 
     private AzuriteProcess(string name, string dataDirectory, int blobPort, int queuePort, int tablePort, ILogger logger)
     {
@@ -100,11 +101,26 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _logger.LogDebug("azurite[{Name}] {Line}", _name, e.Data); };
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closedServices = 0;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            _logger.LogDebug("azurite[{Name}] {Line}", _name, e.Data);
+            if (e.Data.Contains("successfully closed", StringComparison.Ordinal) && Interlocked.Increment(ref closedServices) == 3)
+            {
+                closed.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _logger.LogWarning("azurite[{Name}] {Line}", _name, e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
+        _closed = closed;
         ChildProcessRegistry.Track(process);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -151,6 +167,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (!process.HasExited)
             {
+                // Ask Azurite to close its services first: that saves its data to disk, as a real
+                // storage account keeps its data through an outage. Azurite then lingers for
+                // seconds before exiting, so it is killed once its three services say they closed.
+                await CloseGracefullyAsync(process, _closed).ConfigureAwait(false);
                 process.Kill(entireProcessTree: true);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
@@ -178,6 +198,27 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static async Task CloseGracefullyAsync(Process process, TaskCompletionSource? closed)
+    {
+        if (closed is null)
+        {
+            return;
+        }
+
+        var signal = new ProcessStartInfo("kill") { UseShellExecute = false };
+        signal.ArgumentList.Add("-TERM");
+        signal.ArgumentList.Add(process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var kill = Process.Start(signal))
+        {
+            if (kill is not null)
+            {
+                await kill.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAny(closed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+    }
 
     /// <summary>Returns a TCP port that is free on 127.0.0.1 at the time of the call.</summary>
     public static int FreePort()
