@@ -26,6 +26,11 @@ public sealed class ProjectsApi(ProjectService projects, ILogger<ProjectsApi> lo
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApiVersions.Check(request) is { } versionError)
+        {
+            return versionError;
+        }
+
         ArgumentNullException.ThrowIfNull(durable);
         var cancellationToken = request.HttpContext.RequestAborted;
         var (body, error) = await RequestBody.ReadAsync<CreateProjectRequest>(request, cancellationToken);
@@ -71,6 +76,11 @@ public sealed class ProjectsApi(ProjectService projects, ILogger<ProjectsApi> lo
         string projectName)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApiVersions.Check(request) is { } versionError)
+        {
+            return versionError;
+        }
+
         var project = await projects.GetAsync(projectName, request.HttpContext.RequestAborted);
         return project is null ? ApiProblems.NotFound($"Project '{projectName}' does not exist.") : new OkObjectResult(ProjectView.From(project));
     }
@@ -81,6 +91,11 @@ public sealed class ProjectsApi(ProjectService projects, ILogger<ProjectsApi> lo
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApiVersions.Check(request) is { } versionError)
+        {
+            return versionError;
+        }
+
         var entries = await projects.ListAsync(request.HttpContext.RequestAborted);
         return new OkObjectResult(new Page<ProjectListItem>(entries.Select(ProjectListItem.From).ToList(), null));
     }
@@ -96,6 +111,11 @@ public sealed class ProjectsApi(ProjectService projects, ILogger<ProjectsApi> lo
         [DurableClient] DurableTaskClient durable)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApiVersions.Check(request) is { } versionError)
+        {
+            return versionError;
+        }
+
         ArgumentNullException.ThrowIfNull(durable);
         var cancellationToken = request.HttpContext.RequestAborted;
         var entry = await projects.FindAsync(projectName, cancellationToken);
