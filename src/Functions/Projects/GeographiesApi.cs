@@ -2,11 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using MigrateHub.Functions.Http;
-using MigrateHub.Functions.Projects;
 using MigrateHub.Shared.Projects;
 using MigrateHub.Shared.Storage;
 
-namespace MigrateHub.Functions.Geographies;
+namespace MigrateHub.Functions.Projects;
 
 /// <summary>The geographies a project can be created in, with their regions and which of them this deployment hosts.</summary>
 public sealed class GeographiesApi(HubStorage storage)
@@ -18,7 +17,7 @@ public sealed class GeographiesApi(HubStorage storage)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ApiVersions.Check(request)
-            ?? new OkObjectResult(new Page<GeographyView>(Shared.Projects.Geographies.All.Select(View).ToList(), null));
+            ?? new OkObjectResult(new Page<GeographyView>(Geographies.All.Select(View).ToList(), null));
     }
 
     /// <summary>
@@ -36,14 +35,14 @@ public sealed class GeographiesApi(HubStorage storage)
             return versionError;
         }
 
-        var found = Shared.Projects.Geographies.Find(geography)
-            ?? Shared.Projects.Geographies.All.FirstOrDefault(g => string.Equals(IdOf(g), geography, StringComparison.OrdinalIgnoreCase));
+        var found = Geographies.Find(geography)
+            ?? Geographies.All.FirstOrDefault(g => string.Equals(IdOf(g), geography, StringComparison.OrdinalIgnoreCase));
         return found is null
             ? ApiProblems.Problem(
                 StatusCodes.Status404NotFound,
                 "Not found.",
-                $"Unknown geography '{geography}'. Valid geographies: {string.Join(", ", Shared.Projects.Geographies.All.Select(g => g.Name))}.",
-                new Dictionary<string, object?> { ["validGeographies"] = Shared.Projects.Geographies.All.Select(g => g.Name).ToList() })
+                $"Unknown geography '{geography}'. Valid geographies: {string.Join(", ", Geographies.All.Select(g => g.Name))}.",
+                new Dictionary<string, object?> { ["validGeographies"] = Geographies.All.Select(g => g.Name).ToList() })
             : new OkObjectResult(View(found));
     }
 
