@@ -40,6 +40,9 @@ param instanceMemoryMB int
 @maxValue(730)
 param logRetentionInDays int
 
+@description('How long an appliance may stay silent before the health timer marks it unhealthy (TimeSpan, hh:mm:ss).')
+param applianceUnhealthyAfter string = '00:30:00'
+
 @description('Service Bus queue settings shared by every queue of the stamp.')
 param queueSettings {
   @description('Deliveries before a message is dead-lettered (poison message).')
@@ -296,6 +299,7 @@ var migrateHubSettings = {
   MigrateHub__StampRegion: location
   MigrateHub__TaskHub: taskHubName
   MigrateHub__Directory__TableServiceUri: directoryTableServiceUri
+  MigrateHub__Appliances__UnhealthyAfter: applianceUnhealthyAfter
   // Keys with {region} in SettingNames: one set per region the stamp hosts (its own region).
   'MigrateHub__Regions__${location}__TableServiceUri': storage.properties.primaryEndpoints.table
   'MigrateHub__Regions__${location}__BlobServiceUri': storage.properties.primaryEndpoints.blob

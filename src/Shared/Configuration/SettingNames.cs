@@ -17,6 +17,9 @@ public static class SettingNames
     /// <summary>Table service of the global directory (routing facts only).</summary>
     public const string DirectoryTableServiceUri = "MigrateHub__Directory__TableServiceUri";
 
+    /// <summary>How long an appliance may stay silent before it is marked unhealthy (TimeSpan; default 00:30:00).</summary>
+    public const string ApplianceUnhealthyAfter = "MigrateHub__Appliances__UnhealthyAfter";
+
     /// <summary>Table service of a region's storage account.</summary>
     public const string RegionTableServiceUri = "MigrateHub__Regions__{region}__TableServiceUri";
 
