@@ -10,7 +10,8 @@ using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class AppliancesEndToEndTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class AppliancesEndToEndTests(DevHostFixture fixture)
 {
     [Fact]
     public async Task Register_shows_the_credential_once_and_heartbeats_make_the_appliance_healthy_with_a_last_seen_time()

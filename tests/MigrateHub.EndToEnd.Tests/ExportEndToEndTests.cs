@@ -6,7 +6,8 @@ using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class ExportEndToEndTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class ExportEndToEndTests(DevHostFixture fixture)
 {
     [Fact]
     public async Task The_export_is_a_zip_of_csv_files_whose_content_matches_the_api_and_is_kept_in_the_region()

@@ -2,7 +2,8 @@ using System.Net;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class GeographiesEndToEndTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class GeographiesEndToEndTests(DevHostFixture fixture)
 {
     [Fact]
     public async Task The_list_has_public_and_government_geographies_with_their_regions_and_which_are_hosted()

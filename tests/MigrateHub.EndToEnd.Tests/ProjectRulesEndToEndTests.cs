@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class ProjectRulesEndToEndTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class ProjectRulesEndToEndTests(DevHostFixture fixture)
 {
     [Theory]
     [InlineData("{\"location\":\"northeurope\"}", "location")]

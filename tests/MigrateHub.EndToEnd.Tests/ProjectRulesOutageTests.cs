@@ -1,19 +1,10 @@
 using System.Net;
-using MigrateHub.DevHost;
 using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class ProjectRulesOutageFixture : DevHostFixture
-{
-    protected override void Configure(DevHostOptions options)
-    {
-        options.Regions.Add("northeurope");
-        options.Regions.Add("uksouth");
-    }
-}
-
-public sealed class ProjectRulesOutageTests(ProjectRulesOutageFixture fixture) : IClassFixture<ProjectRulesOutageFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class ProjectRulesOutageTests(DevHostFixture fixture)
 {
     [Fact]
     public async Task During_a_regional_outage_only_that_regions_appliances_and_exports_answer_503_and_they_work_again_after()
@@ -21,8 +12,8 @@ public sealed class ProjectRulesOutageTests(ProjectRulesOutageFixture fixture) :
         using var client = new HubClient(fixture.Host);
         var europe = NewName("out-eu");
         var uk = NewName("out-uk");
-        await CreateProjectAsync(client, europe, "Europe");
-        await CreateProjectAsync(client, uk, "United Kingdom");
+        await CreateProjectAsync(client, europe, "Europe", "northeurope");
+        await CreateProjectAsync(client, uk, "United Kingdom", "uksouth");
         var euAppliance = NewApplianceName();
         var ukAppliance = NewApplianceName();
         var (_, euKey) = await RegisterAsync(client, europe, euAppliance, "VMware");

@@ -5,7 +5,8 @@ using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class ProjectRulesResidencyAndDeleteTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class ProjectRulesResidencyAndDeleteTests(DevHostFixture fixture)
 {
     private sealed record Seeded(string Name, string ProjectId, string Region, IReadOnlyList<string> ApplianceIds, IReadOnlyList<(string Name, string Key)> Appliances, string ExportId);
 

@@ -7,7 +7,8 @@ using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
 namespace MigrateHub.EndToEnd.Tests;
 
-public sealed class SecurityEndToEndTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+[Collection(ProjectRulesCollection.Name)]
+public sealed class SecurityEndToEndTests(DevHostFixture fixture)
 {
     [Fact]
     public async Task Calls_without_a_credential_are_401_for_users_and_appliances()
