@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MigrateHub.Functions.Discovery;
+using MigrateHub.Functions.Migration;
 using MigrateHub.Shared.Appliances;
+using MigrateHub.Shared.Assessments;
 using MigrateHub.Shared.Export;
 using MigrateHub.Shared.Projects;
 using MigrateHub.Shared.Storage;
@@ -26,6 +28,8 @@ public static class ServiceCollectionExtensions
         services.AddAppliances(configuration);
         services.AddProjectExport();
         services.AddDiscovery(configuration);
+        services.AddAssessments();
+        services.AddMigration(configuration);
         return services;
     }
 }

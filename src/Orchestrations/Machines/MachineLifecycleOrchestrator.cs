@@ -1,40 +1,18 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using MigrateHub.Shared.Discovery;
+using MigrateHub.Shared.Migration;
 
 namespace MigrateHub.Orchestrations.Machines;
 
-/// <summary>Input (and carried state) of a machine's lifecycle.</summary>
-/// <param name="ProjectId">Project id.</param>
-/// <param name="ServerId">The discovered server's id.</param>
-/// <param name="ServerName">Its name when discovered.</param>
-/// <param name="State">Lifecycle state (<see cref="MachineStates"/>).</param>
-/// <param name="IdleTimeout">How long to wait for an event before renewing the history with ContinueAsNew.</param>
-public sealed record MachineLifecycleRequest(string ProjectId, string ServerId, string ServerName, string State, TimeSpan IdleTimeout);
-
-/// <summary>Custom status of a machine's lifecycle orchestration.</summary>
-/// <param name="State">Lifecycle state.</param>
-/// <param name="ServerId">Server id.</param>
-/// <param name="ServerName">Server name.</param>
-/// <param name="Since">When the state was entered.</param>
-public sealed record MachineLifecycleStatus(string State, string ServerId, string ServerName, DateTime Since);
-
-/// <summary>An event sent to a machine's lifecycle (later issues add operations).</summary>
-/// <param name="Name">Event name.</param>
-public sealed record MachineEvent(string Name);
-
-/// <summary>Lifecycle states of a machine.</summary>
-public static class MachineStates
-{
-    /// <summary>Discovered by an appliance or an import.</summary>
-    public const string Discovered = "Discovered";
-}
-
 /// <summary>
 /// The long-lived lifecycle of one discovered machine, instance id <c>{projectId}:{serverId}</c>
-/// (see <see cref="InstanceId"/>), started once per server by ingestion. For now it holds the state
-/// Discovered in its custom status and waits for a <see cref="MachineEvent"/> or a long timer, then
-/// renews itself with ContinueAsNew so that its history stays small; later issues add the
-/// assess / replicate / migrate transitions.
+/// (see <see cref="InstanceId"/>), started once per server by ingestion in the stage Discovered. Each
+/// execution handles what is due (a replication cycle, a silent work item, a scheduled cutover), waits
+/// for one <see cref="MachineEvent"/> (a user operation or an appliance report) or the next deadline,
+/// handles it, records the migration item and renews itself with ContinueAsNew carrying its state in
+/// the input, so its history stays small however long the server replicates. Completing the migration
+/// ends the orchestration; its custom status stays readable.
 /// </summary>
 public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifecycleRequest, string>
 {
@@ -52,27 +30,438 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        context.SetCustomStatus(new MachineLifecycleStatus(input.State, input.ServerId, input.ServerName, context.CurrentUtcDateTime));
+        var run = new LifecycleRun(context, input);
+        await run.HandleDueAsync();
+        run.Publish();
 
-        using var cts = new CancellationTokenSource();
-        var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName, cts.Token);
-        var timerTask = context.CreateTimer(input.IdleTimeout, cts.Token);
-        var winner = await Task.WhenAny(eventTask, timerTask);
-        await cts.CancelAsync();
-        if (winner == eventTask)
+        using (var cts = new CancellationTokenSource())
         {
-            var logger = context.CreateReplaySafeLogger<MachineLifecycleOrchestrator>();
-            logger.LogMachineEvent(input.ProjectId, input.ServerId, eventTask.Result.Name, input.State);
+            var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName, cts.Token);
+            var timerTask = context.CreateTimer(run.NextDeadline(), cts.Token);
+            var winner = await Task.WhenAny(eventTask, timerTask);
+            await cts.CancelAsync();
+            if (winner == eventTask)
+            {
+                await run.HandleEventAsync(eventTask.Result);
+            }
         }
 
-        context.ContinueAsNew(input, preserveUnprocessedEvents: true);
-        return input.State;
+        await run.HandleDueAsync();
+        run.Publish();
+        await run.RecordAsync();
+        if (run.Finished)
+        {
+            return run.Stage;
+        }
+
+        context.ContinueAsNew(run.NextInput(), preserveUnprocessedEvents: true);
+        return run.Stage;
+    }
+}
+
+internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLifecycleRequest input)
+{
+    private LifecycleOptions _options = input.Options ?? new LifecycleOptions { IdleTimeout = input.IdleTimeout };
+    private MigrationCarry _m = input.Migration ?? new MigrationCarry();
+    private WorkItem? _workItem;
+    private DateTime? _replicationEndedAt;
+    private bool _dirty;
+    private MachineLifecycleStatus? _status;
+
+    public string Stage { get; private set; } = input.State;
+
+    public bool Finished { get; private set; }
+
+    private DateTime Now => context.CurrentUtcDateTime;
+
+    private ReplicationSchedule Schedule => new(_options.MinimumCycleInterval, _options.MaximumCycleInterval);
+
+    public MachineLifecycleRequest NextInput() => input with { State = Stage, Options = input.Options is null && !_dirty ? null : _options, Migration = input.Migration is null && !_dirty ? null : _m };
+
+    public DateTime NextDeadline()
+    {
+        var deadline = Now + _options.IdleTimeout;
+        if (_m.InFlight is { } work && work.Deadline < deadline)
+        {
+            deadline = work.Deadline;
+        }
+
+        if (_m.InFlight is null && _m.NextCycleAt is { } next && next < deadline)
+        {
+            deadline = next;
+        }
+
+        if (_m.Cutover?.At is { } at && at < deadline)
+        {
+            deadline = at;
+        }
+
+        return deadline < Now ? Now : deadline;
+    }
+
+    public void Publish()
+    {
+        var item = _m.Item;
+        var active = _m.ReplicationStartedAt is not null && item.MigrationState != MigrationStates.None && !item.Completed;
+        _status = new MachineLifecycleStatus(Stage, input.ServerId, input.ServerName, Now)
+        {
+            ProjectId = input.ProjectId,
+            MigrationState = item.MigrationState,
+            TestMigrateState = item.TestMigrateState,
+            Health = item.Health,
+            HealthError = item.Health is ReplicationHealths.Warning or ReplicationHealths.Critical ? _m.HealthState.LastError : null,
+            AllowedOperations = MigrationStateMachine.AllowedOperations(item),
+            InitialReplicationCompleted = item.InitialReplicationCompleted,
+            ReplicationProgressPercent = item.InitialReplicationCompleted ? 100 : 0,
+            DeltaCyclesCompleted = _m.DeltaCyclesCompleted,
+            LastCycle = _m.Cycles.Count > 0 ? _m.Cycles[^1] : null,
+            CurrentCycle = _m.InFlight,
+            NextCycleAt = _m.InFlight is null ? _m.NextCycleAt : null,
+            Cycles = _m.Cycles,
+            ReplicationStartedAt = _m.ReplicationStartedAt,
+            FreeUsageDaysLeft = active ? new FreeUsagePolicy(_options.FreeDays).DaysLeft(_m.ReplicationStartedAt!.Value, Now) : null,
+            ScheduledCutoverAt = _m.Cutover?.At,
+            ApplianceId = _m.Settings?.ApplianceId,
+            TestVirtualMachineId = _m.TestVirtualMachineId,
+            VirtualMachineId = _m.VirtualMachineId,
+            LastMessage = _m.LastMessage,
+        };
+        context.SetCustomStatus(_status);
+    }
+
+    public async Task RecordAsync()
+    {
+        if (!_dirty || _m.Settings is null)
+        {
+            return;
+        }
+
+        await context.CallActivityAsync<bool>(nameof(RecordMigrationActivity),
+            new MigrationRecordRequest(_m.Settings.Region, input.ProjectId, input.ServerId, _status!, _workItem, _replicationEndedAt), Retries.Transient);
+    }
+
+    public async Task HandleEventAsync(MachineEvent e)
+    {
+        if (e.Report is { } report)
+        {
+            await HandleReportAsync(report);
+        }
+        else if (e.Operation is { } operation)
+        {
+            await HandleOperationAsync(operation, e);
+        }
+    }
+
+    public async Task HandleDueAsync()
+    {
+        var now = Now;
+        if (_m.InFlight is { } work && now >= work.Deadline)
+        {
+            await HandleReportAsync(new WorkItemReport(work.WorkItemId, false, $"The appliance did not report work item {work.WorkItemId} ({work.Kind}) within {_options.ReportTimeout}."), silent: true);
+        }
+
+        if (_m.Cutover is { At: { } at } plan && at <= now && _m.InFlight is null)
+        {
+            Change(_m with { Cutover = null });
+            var decision = MigrationStateMachine.Decide(_m.Item, MigrationOperation.Migrate);
+            if (decision.Allowed)
+            {
+                StartCutover(decision.Next, plan.PerformShutdown);
+            }
+            else
+            {
+                Change(_m with { LastMessage = "The scheduled cutover could not start: " + decision.Reason });
+            }
+        }
+
+        if (_m.InFlight is null && _m.NextCycleAt is { } due && due <= now
+            && _m.Item.MigrationState is MigrationStates.Replicating or MigrationStates.InitialSeedingInProgress)
+        {
+            var blackouts = _m.Settings?.Blackouts ?? [];
+            var allowedAt = Blackouts.NextAllowedStart(blackouts, new DateTimeOffset(now, TimeSpan.Zero)).UtcDateTime;
+            if (allowedAt > now)
+            {
+                Change(_m with { NextCycleAt = allowedAt });
+            }
+            else
+            {
+                Issue(_m.Item.InitialReplicationCompleted ? WorkItemKinds.Delta : WorkItemKinds.InitialSeed, _m.NextDelay);
+            }
+        }
+    }
+
+    private async Task HandleOperationAsync(MigrationOperation operation, MachineEvent e)
+    {
+        var decision = MigrationStateMachine.Decide(_m.Item, operation);
+        if (!decision.Allowed)
+        {
+            if (operation == MigrationOperation.Migrate && e.CancelSchedule && _m.Cutover is not null)
+            {
+                Change(_m with { Cutover = null, LastMessage = "Scheduled cutover cancelled." });
+                return;
+            }
+
+            context.CreateReplaySafeLogger<MachineLifecycleOrchestrator>().LogOperationRefused(input.ProjectId, input.ServerId, operation.ToString(), decision.Reason ?? string.Empty);
+            Change(_m with { LastMessage = decision.Reason });
+            return;
+        }
+
+        switch (operation)
+        {
+            case MigrationOperation.EnableReplication:
+                await EnableAsync(decision.Next, e.Settings);
+                break;
+            case MigrationOperation.TestMigrate:
+                await TestMigrateAsync(decision.Next);
+                break;
+            case MigrationOperation.TestMigrateCleanup:
+                await CleanupTestAsync(decision.Next);
+                break;
+            case MigrationOperation.Migrate when e.CancelSchedule:
+                Change(_m with { Cutover = null, LastMessage = "Scheduled cutover cancelled." });
+                break;
+            case MigrationOperation.Migrate when e.ScheduledAt is { } at && at > Now:
+                Change(_m with { Cutover = new CutoverPlan(e.PerformShutdown, at), LastMessage = null });
+                break;
+            case MigrationOperation.Migrate:
+                StartCutover(decision.Next, e.PerformShutdown);
+                break;
+            case MigrationOperation.CompleteMigration:
+            case MigrationOperation.DisableReplication:
+                await DisableAsync(decision.Next);
+                break;
+            case MigrationOperation.PauseReplication:
+                Change(_m with { Item = MigrationStateMachine.Apply(decision.Next, MigrationOutcome.PauseCompleted), InFlight = null, NextCycleAt = null, Cutover = null, LastMessage = null });
+                break;
+            case MigrationOperation.ResumeReplication:
+                Change(_m with { Item = MigrationStateMachine.Apply(decision.Next, MigrationOutcome.ResumeCompleted), NextCycleAt = Now, NextDelay = TimeSpan.Zero, LastMessage = null });
+                break;
+            case MigrationOperation.Resync:
+                Change(_m with { Item = decision.Next with { InitialReplicationCompleted = false }, InFlight = null, NextCycleAt = null, LastMessage = null });
+                Issue(WorkItemKinds.InitialSeed, TimeSpan.Zero);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task EnableAsync(Shared.Migration.MigrationItemState next, ReplicationSettings? settings)
+    {
+        if (settings is null)
+        {
+            Change(_m with { LastMessage = "Enable replication needs target settings." });
+            return;
+        }
+
+        Stage = MachineStates.Replicating;
+        _options = settings.Options ?? _options;
+        Change(new MigrationCarry
+        {
+            Item = next,
+            Settings = settings,
+            ReplicationStartedAt = Now,
+            NextCycle = _m.NextCycle,
+            HealthState = ReplicationHealthState.Normal,
+        });
+        Publish();
+        try
+        {
+            var seeds = await context.CallActivityAsync<Shared.Provisioning.MachineDisks>(nameof(CreateSeedDisksActivity),
+                new ProvisionStepRequest(settings.Target, settings.Disks), Retries.Transient);
+            Change(_m with { SeedDisks = seeds, Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.SeedDisksCreated) });
+            Issue(WorkItemKinds.InitialSeed, TimeSpan.Zero);
+        }
+        catch (TaskFailedException ex)
+        {
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.EnableFailed), LastMessage = ex.FailureDetails.ErrorMessage });
+        }
+    }
+
+    private async Task TestMigrateAsync(Shared.Migration.MigrationItemState next)
+    {
+        Change(_m with { Item = next, LastMessage = null });
+        Publish();
+        try
+        {
+            var vm = await context.CallActivityAsync<Shared.Provisioning.ProvisionedResources>(nameof(CreateTestMigrationActivity),
+                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Transient);
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.TestMigrationSucceeded), TestVirtualMachineId = vm.VirtualMachineId });
+        }
+        catch (TaskFailedException ex)
+        {
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.TestMigrationFailed), LastMessage = ex.FailureDetails.ErrorMessage });
+        }
+    }
+
+    private async Task CleanupTestAsync(Shared.Migration.MigrationItemState next)
+    {
+        var before = _m.Item;
+        Change(_m with { Item = next, LastMessage = null });
+        Publish();
+        try
+        {
+            await context.CallActivityAsync<Shared.Provisioning.CleanupResult>(nameof(CleanupTestMigrationActivity), _m.Settings!.Target, Retries.Transient);
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.TestCleanupCompleted), TestVirtualMachineId = null });
+        }
+        catch (TaskFailedException ex)
+        {
+            Change(_m with { Item = before, LastMessage = "Test migrate cleanup failed: " + ex.FailureDetails.ErrorMessage });
+        }
+    }
+
+    private void StartCutover(Shared.Migration.MigrationItemState next, bool performShutdown)
+    {
+        if (Blackouts.IsInside(_m.Settings?.Blackouts ?? [], new DateTimeOffset(Now, TimeSpan.Zero)))
+        {
+            Change(_m with
+            {
+                Item = MigrationStateMachine.Apply(next, MigrationOutcome.MigrationFailed),
+                InFlight = null, NextCycleAt = null, Cutover = null,
+                LastMessage = "The migration started inside a blackout window and failed; start it outside the window.",
+            });
+            return;
+        }
+
+        Change(_m with { Item = next, InFlight = null, NextCycleAt = null, Cutover = new CutoverPlan(performShutdown, null), LastMessage = null });
+        Issue(performShutdown ? WorkItemKinds.SourceShutdown : WorkItemKinds.FinalDelta, TimeSpan.Zero);
+    }
+
+    private async Task DisableAsync(Shared.Migration.MigrationItemState next)
+    {
+        var testToClean = _m.TestVirtualMachineId is not null || _m.Item.TestMigrateState != TestMigrateStates.None;
+        Change(_m with { Item = next, InFlight = null, NextCycleAt = null, Cutover = null, LastMessage = null });
+        Publish();
+        try
+        {
+            var settings = _m.Settings!;
+            if (testToClean)
+            {
+                await context.CallActivityAsync<Shared.Provisioning.CleanupResult>(nameof(CleanupTestMigrationActivity), settings.Target, Retries.Transient);
+            }
+
+            if (_m.SeedDisks is { } seeds)
+            {
+                await context.CallActivityAsync<Shared.Provisioning.CleanupResult>(nameof(DeleteSeedDisksActivity), new ProvisionStepRequest(settings.Target, seeds), Retries.Transient);
+            }
+
+            var after = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.DisableCompleted);
+            _replicationEndedAt = Now;
+            Change(_m with { Item = after, SeedDisks = null, TestVirtualMachineId = null, HealthState = ReplicationHealthState.Normal });
+            if (after.Completed)
+            {
+                Stage = MachineStates.Completed;
+                Finished = true;
+            }
+            else
+            {
+                Stage = MachineStates.Discovered;
+            }
+        }
+        catch (TaskFailedException ex)
+        {
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.DisableFailed), LastMessage = ex.FailureDetails.ErrorMessage });
+        }
+    }
+
+    private async Task HandleReportAsync(WorkItemReport report, bool silent = false)
+    {
+        if (_m.InFlight is not { } work || work.WorkItemId != report.WorkItemId)
+        {
+            context.CreateReplaySafeLogger<MachineLifecycleOrchestrator>().LogStaleReport(input.ProjectId, input.ServerId, report.WorkItemId);
+            return;
+        }
+
+        var now = Now;
+        var outcome = report.Succeeded ? CycleOutcome.Succeeded : silent ? CycleOutcome.Silent : CycleOutcome.Failed;
+        var cycle = new CycleRecord(work.Cycle, work.Kind, work.StartedAt, now, outcome.ToString(), work.DelayBefore);
+        var cycles = _m.Cycles.Append(cycle).TakeLast(_options.RecentCycles).ToArray();
+        Change(_m with { InFlight = null, Cycles = cycles });
+
+        switch (work.Kind)
+        {
+            case WorkItemKinds.InitialSeed:
+            case WorkItemKinds.Delta:
+                var health = _m.HealthState.After(outcome, report.Error, _options.CriticalAfter);
+                var item = _m.Item with { Health = health.Health };
+                var initialDone = report.Succeeded && work.Kind == WorkItemKinds.InitialSeed;
+                if (initialDone)
+                {
+                    item = MigrationStateMachine.Apply(item, MigrationOutcome.InitialReplicationCompleted);
+                }
+
+                var settings = _m.Settings!;
+                var delay = Schedule.NextDelay(now - work.StartedAt, initialDone, settings.ServerCadence, settings.ProjectCadence);
+                Change(_m with
+                {
+                    Item = item,
+                    HealthState = health,
+                    LastWasInitial = initialDone,
+                    DeltaCyclesCompleted = _m.DeltaCyclesCompleted + (report.Succeeded && work.Kind == WorkItemKinds.Delta ? 1 : 0),
+                    NextCycleAt = now + delay,
+                    NextDelay = delay,
+                });
+                break;
+            case WorkItemKinds.SourceShutdown when report.Succeeded:
+                Issue(WorkItemKinds.FinalDelta, TimeSpan.Zero);
+                break;
+            case WorkItemKinds.FinalDelta when report.Succeeded:
+                await CutOverAsync();
+                break;
+            default:
+                Change(_m with
+                {
+                    Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.MigrationFailed),
+                    Cutover = null,
+                    LastMessage = $"Cutover failed at {work.Kind}: {report.Error ?? "no reason given"}",
+                });
+                break;
+        }
+    }
+
+    private async Task CutOverAsync()
+    {
+        Publish();
+        try
+        {
+            var vm = await context.CallActivityAsync<Shared.Provisioning.ProvisionedResources>(nameof(CreateCutoverActivity),
+                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Transient);
+            Stage = MachineStates.Migrated;
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.MigrationSucceeded), VirtualMachineId = vm.VirtualMachineId, Cutover = null });
+        }
+        catch (TaskFailedException ex)
+        {
+            Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.MigrationFailed), Cutover = null, LastMessage = ex.FailureDetails.ErrorMessage });
+        }
+    }
+
+    private void Issue(string kind, TimeSpan delayBefore)
+    {
+        var settings = _m.Settings!;
+        var now = Now;
+        var number = _m.NextCycle;
+        var id = WorkItem.IdFor(DiscoveryTables.Escape(input.ServerId), number, kind, 0);
+        _workItem = new WorkItem(id, input.ProjectId, settings.ApplianceId, input.ServerId, kind, number, new DateTimeOffset(now, TimeSpan.Zero), settings.Path,
+            (_m.SeedDisks?.Disks ?? []).Select(d => d.SeedDiskResourceId ?? d.DiskId).ToArray());
+        Change(_m with
+        {
+            InFlight = new InFlightWork(id, kind, number, now, now + _options.ReportTimeout, delayBefore),
+            NextCycle = number + 1,
+            NextCycleAt = null,
+        });
+    }
+
+    private void Change(MigrationCarry next)
+    {
+        _m = next;
+        _dirty = true;
     }
 }
 
 internal static partial class MachineLifecycleLog
 {
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
-        Message = "Machine {ProjectId}/{ServerId} received event {EventName} in state {State}; no transition defined yet")]
-    public static partial void LogMachineEvent(this Microsoft.Extensions.Logging.ILogger logger, string projectId, string serverId, string eventName, string state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Machine {ProjectId}/{ServerId}: {Operation} refused: {Reason}")]
+    public static partial void LogOperationRefused(this ILogger logger, string projectId, string serverId, string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Machine {ProjectId}/{ServerId}: report for work item {WorkItemId} ignored (not the one in flight)")]
+    public static partial void LogStaleReport(this ILogger logger, string projectId, string serverId, string workItemId);
 }

@@ -91,6 +91,7 @@ public static class ReplicationHealths
 }
 
 /// <summary>User operations on a migration item (the API's verbs).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MigrationOperation>))]
 public enum MigrationOperation
 {
     /// <summary>Enable replication with target settings.</summary>

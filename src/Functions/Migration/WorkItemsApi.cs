@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using MigrateHub.Functions.Appliances;
+using MigrateHub.Functions.Http;
+using MigrateHub.Orchestrations.Machines;
+using MigrateHub.Shared.Appliances;
+using MigrateHub.Shared.Migration;
+
+namespace MigrateHub.Functions.Migration;
+
+/// <summary>
+/// The appliance's side of replication (appliance credential): it pulls its work items (initial seed,
+/// delta, final delta, source shutdown) and reports each, which becomes an event of the server's lifecycle.
+/// </summary>
+public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, MigrationRepository repository)
+{
+    /// <summary>Most work items handed out per pull.</summary>
+    public const int MaxPull = 500;
+
+    /// <summary><c>GET /api/projects/{projectName}/appliances/{applianceName}/workItems?max=100</c>: pending work, pre-failover work first.</summary>
+    [Function(nameof(PullWorkItems))]
+    public async Task<IActionResult> PullWorkItems(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "projects/{projectName}/appliances/{applianceName}/workItems")] HttpRequest request,
+        string projectName, string applianceName)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (identity, error) = await ApplianceHttpAuth.AuthenticateAsync(authenticator, request, projectName, applianceName);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var max = MaxPull;
+        if (request.Query["max"].FirstOrDefault() is { } m && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max is < 1 or > MaxPull))
+        {
+            return ApiProblems.Validation("Invalid query.", $"'max' is a whole number from 1 to {MaxPull}.",
+                new Dictionary<string, string[]> { ["max"] = [$"1 to {MaxPull}."] });
+        }
+
+        var items = await repository.PendingWorkAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, max, request.HttpContext.RequestAborted);
+        return new OkObjectResult(new { value = items });
+    }
+
+    /// <summary><c>POST /api/projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}/report</c>: 202; a repeated report changes nothing (200).</summary>
+    [Function(nameof(ReportWorkItem))]
+    public async Task<IActionResult> ReportWorkItem(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}/report")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable, string projectName, string applianceName, string workItemId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ct = request.HttpContext.RequestAborted;
+        var (identity, error) = await ApplianceHttpAuth.AuthenticateAsync(authenticator, request, projectName, applianceName);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (body, bodyError) = await RequestBody.ReadAsync<WorkItemReportBody>(request, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var item = await repository.GetWorkItemAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, workItemId, ct);
+        if (item is null)
+        {
+            return ApiProblems.NotFound($"Work item '{workItemId}' does not exist for appliance '{applianceName}'.");
+        }
+
+        if (item.State == WorkItemStates.Reported)
+        {
+            return new OkObjectResult(new { workItemId, state = item.State });
+        }
+
+        await durable.RaiseEventAsync(MachineLifecycleOrchestrator.InstanceId(identity.ProjectId, item.ServerId), MachineLifecycleOrchestrator.EventName,
+            new MachineEvent(MachineEventNames.WorkItemReported) { Report = new WorkItemReport(workItemId, body!.Succeeded, body.Error, body.BytesTransferred) }, ct);
+        await repository.MarkReportedAsync(identity.Region, identity.ProjectId, identity.ApplianceId, workItemId, body.Succeeded, ct);
+        return new ObjectResult(new { workItemId, state = WorkItemStates.Reported }) { StatusCode = StatusCodes.Status202Accepted };
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using MigrateHub.Shared.Discovery;
+using MigrateHub.Shared.Storage;
+
+namespace MigrateHub.Shared.Migration;
+
+/// <summary>A migration item as stored for listing and usage.</summary>
+/// <param name="ServerId">Server id.</param>
+/// <param name="MigrationState">migrationState.</param>
+/// <param name="ApplianceId">Appliance replicating it.</param>
+/// <param name="ReplicationStartedAt">Start of replication (free usage counts from here).</param>
+/// <param name="ReplicationEndedAt">When replication stopped (null while it runs).</param>
+/// <param name="StatusJson">The lifecycle's custom status at the time of the record.</param>
+/// <param name="UpdatedAt">When recorded.</param>
+public sealed record MigrationItemRecord(string ServerId, string MigrationState, string? ApplianceId, DateTimeOffset? ReplicationStartedAt,
+    DateTimeOffset? ReplicationEndedAt, string StatusJson, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Regional tables of migration: <c>MigrationItems</c> (PK project id, RK escaped server id),
+/// <c>MigrationWorkItems</c> (PK <c>{projectId}_{escaped applianceId}</c>, RK work item id) and
+/// <c>MigrationUsage</c> (PK <c>{projectId}_usage</c>, RK <c>{escaped serverId}_{yyyyMMdd}</c>).
+/// </summary>
+public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
+{
+    /// <summary>Migration items table.</summary>
+    public const string ItemsTable = "MigrationItems";
+
+    /// <summary>Work items table.</summary>
+    public const string WorkItemsTable = "MigrationWorkItems";
+
+    /// <summary>Metered usage table.</summary>
+    public const string UsageTable = "MigrationUsage";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Partition of an appliance's work items.</summary>
+    public static string WorkPartition(string projectId, string applianceId) => projectId + "_" + DiscoveryTables.Escape(applianceId);
+
+    /// <summary>Stores an item's status (upsert).</summary>
+    public async Task SaveItemAsync(string region, string projectId, string serverId, string migrationState, string? applianceId,
+        DateTimeOffset? replicationStartedAt, DateTimeOffset? replicationEndedAt, string statusJson, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(ItemsTable, cancellationToken).ConfigureAwait(false);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(projectId, DiscoveryTables.Escape(serverId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(projectId, DiscoveryTables.Escape(serverId))
+        {
+            ["ServerId"] = serverId,
+            ["MigrationState"] = migrationState,
+            ["ApplianceId"] = applianceId,
+            ["ReplicationStartedAt"] = replicationStartedAt,
+            ["ReplicationEndedAt"] = replicationEndedAt ?? (existing.HasValue && replicationStartedAt is not null && existing.Value!.GetDateTimeOffset("ReplicationStartedAt") == replicationStartedAt ? existing.Value.GetDateTimeOffset("ReplicationEndedAt") : null),
+            ["Status"] = statusJson,
+            ["UpdatedAt"] = clock.GetUtcNow(),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every migration item of a project.</summary>
+    public async Task<IReadOnlyList<MigrationItemRecord>> ListItemsAsync(string region, string projectId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(ItemsTable, cancellationToken).ConfigureAwait(false);
+        var list = new List<MigrationItemRecord>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {projectId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ToItem(e));
+        }
+
+        return list;
+    }
+
+    /// <summary>Issues a work item (an existing one with the same id is left as it is).</summary>
+    public async Task IssueWorkItemAsync(string region, WorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(WorkPartition(item.ProjectId, item.ApplianceId), item.Id)
+        {
+            ["ServerId"] = item.ServerId,
+            ["Kind"] = item.Kind,
+            ["Cycle"] = item.Cycle,
+            ["State"] = WorkItemStates.Pending,
+            ["CreatedAt"] = item.CreatedAt,
+            ["Payload"] = JsonSerializer.Serialize(item, Json),
+        };
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Issued by an earlier attempt of the same activity.
+        }
+    }
+
+    /// <summary>Pending work items of an appliance, oldest first, pre-failover work (shutdown, final delta) before initial seeds before deltas.</summary>
+    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(string region, string projectId, string applianceId, int max, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {WorkPartition(projectId, applianceId)} and State eq {WorkItemStates.Pending}");
+        var items = new List<WorkItem>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(JsonSerializer.Deserialize<WorkItem>(e.GetString("Payload"), Json)!);
+        }
+
+        return items.OrderBy(i => Priority(i.Kind)).ThenBy(i => i.CreatedAt).Take(max).ToList();
+    }
+
+    /// <summary>A work item, or null.</summary>
+    public async Task<WorkItem?> GetWorkItemAsync(string region, string projectId, string applianceId, string workItemId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(WorkPartition(projectId, applianceId), workItemId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue ? JsonSerializer.Deserialize<WorkItem>(e.Value!.GetString("Payload"), Json)! with { State = e.Value.GetString("State") } : null;
+    }
+
+    /// <summary>Marks a work item reported.</summary>
+    public async Task MarkReportedAsync(string region, string projectId, string applianceId, string workItemId, bool succeeded, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(WorkPartition(projectId, applianceId), workItemId)
+        {
+            ["State"] = WorkItemStates.Reported,
+            ["Succeeded"] = succeeded,
+            ["ReportedAt"] = clock.GetUtcNow(),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records one metered day of a server (idempotent).</summary>
+    public async Task MeterDayAsync(string region, string projectId, string serverId, DateOnly day, bool billable, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(UsageTable, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(projectId + "_usage", $"{DiscoveryTables.Escape(serverId)}_{day:yyyyMMdd}")
+        {
+            ["ServerId"] = serverId,
+            ["Day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Billable"] = billable,
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Metered days of a project: (server id, day, billable).</summary>
+    public async Task<IReadOnlyList<(string ServerId, string Day, bool Billable)>> MeteredDaysAsync(string region, string projectId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(UsageTable, cancellationToken).ConfigureAwait(false);
+        var list = new List<(string, string, bool)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {projectId + "_usage"}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((e.GetString("ServerId"), e.GetString("Day"), e.GetBoolean("Billable") ?? false));
+        }
+
+        return list;
+    }
+
+    private static int Priority(string kind) => kind switch
+    {
+        WorkItemKinds.SourceShutdown or WorkItemKinds.FinalDelta => 0,
+        WorkItemKinds.InitialSeed => 1,
+        _ => 2,
+    };
+
+    private static MigrationItemRecord ToItem(TableEntity e) => new(
+        e.GetString("ServerId"), e.GetString("MigrationState"), e.GetString("ApplianceId"),
+        e.GetDateTimeOffset("ReplicationStartedAt"), e.GetDateTimeOffset("ReplicationEndedAt"), e.GetString("Status"),
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+}
