@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MigrateHub.Shared.Appliances;
 using static MigrateHub.EndToEnd.Tests.AppliancesTestApi;
 
@@ -161,6 +164,69 @@ public sealed class SecurityEndToEndTests(DevHostFixture fixture)
         Assert.False(ApplianceCredentials.Verify(new StoredCredential(firstRow.GetBinary("CredentialSalt")!, firstRow.GetBinary("CredentialHash")!), ApplianceCredentials.Parse(key)!.Secret));
         Assert.True(ApplianceCredentials.Verify(new StoredCredential(firstRow.GetBinary("CredentialSalt")!, firstRow.GetBinary("CredentialHash")!), ApplianceCredentials.Parse(rotated)!.Secret));
         Assert.Equal(body["appliance"]!["properties"]!["applianceId"]!.GetValue<string>(), firstRow.GetString("ApplianceId"));
+    }
+
+    [Fact]
+    public async Task No_credential_appears_in_the_logs_of_registration_refusals_rotation_and_revocation()
+    {
+        using var capture = new CapturingLoggerProvider();
+        fixture.Host.Services.GetRequiredService<ILoggerFactory>().AddProvider(capture);
+        using var client = new HubClient(fixture.Host);
+        var project = NewName("sec-logs");
+        var other = NewName("sec-logs2");
+        await CreateProjectAsync(client, project, "Europe");
+        await CreateProjectAsync(client, other, "Europe");
+        var appliance = NewApplianceName();
+        var (body, key) = await RegisterAsync(client, project, appliance, "VMware");
+        var applianceId = body["appliance"]!["properties"]!["applianceId"]!.GetValue<string>();
+        var parts = key.Split('.');
+        var forged = string.Join('.', parts[0], parts[1], parts[2], System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));
+
+        await HeartbeatAsync(client, project, appliance, forged);
+        await HeartbeatAsync(client, other, appliance, key);
+        using var rotate = await client.Http.PostAsync($"api/projects/{project}/appliances/{appliance}/rotateCredential", null);
+        var rotated = (await HubClient.JsonAsync(rotate))["credential"]!["key"]!.GetValue<string>();
+        await client.Http.PostAsync($"api/projects/{project}/appliances/{appliance}/revoke", null);
+        await HeartbeatAsync(client, project, appliance, rotated);
+
+        var lines = capture.Lines.ToList();
+        Assert.Contains(lines, l => l.Contains(applianceId, StringComparison.Ordinal));
+        foreach (var secret in new[] { key, rotated, forged }.Select(k => k.Split('.')[3]))
+        {
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(lines, l => l.Contains(fixture.Host.Options.FunctionKey, StringComparison.Ordinal));
+    }
+
+    /// <summary>Keeps every log line (message and structured values) written while a test runs.</summary>
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        private bool _disposed;
+
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose() => _disposed = true;
+
+        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => !owner._disposed;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (owner._disposed)
+                {
+                    return;
+                }
+
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
+                owner.Lines.Enqueue($"{logLevel} {formatter(state, exception)} {values} {exception}");
+            }
+        }
     }
 
     private async Task<string> SnapshotAsync(string region, string projectId)
