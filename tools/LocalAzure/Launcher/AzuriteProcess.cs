@@ -62,9 +62,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(
         string name, string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        var instance = new AzuriteProcess(name, dataDirectory, FreePort(), FreePort(), FreePort(), logger ?? NullLogger.Instance);
-        await instance.StartAsync(cancellationToken).ConfigureAwait(false);
-        return instance;
+        // Free ports are probed, then used: another process may take one in between, so a start
+        // that fails is tried again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var instance = new AzuriteProcess(name, dataDirectory, FreePort(), FreePort(), FreePort(), logger ?? NullLogger.Instance);
+            try
+            {
+                await instance.StartAsync(cancellationToken).ConfigureAwait(false);
+                return instance;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                await instance.StopAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Starts the process again on the same ports and data folder (after <see cref="StopAsync"/>).</summary>
@@ -123,7 +135,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         _closed = closed;
         ChildProcessRegistry.Track(process);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (!await CanConnectAsync(port, cancellationToken).ConfigureAwait(false))
@@ -137,7 +149,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 if (DateTime.UtcNow > deadline)
                 {
                     await StopAsync().ConfigureAwait(false);
-                    throw new TimeoutException($"Azurite for '{_name}' did not open port {port} within 30 s.");
+                    throw new TimeoutException($"Azurite for '{_name}' did not open port {port} within 90 s.");
                 }
 
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
@@ -151,7 +163,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     // The shell starts a watchdog that kills it when our end of its stdin closes, then becomes
     // Azurite itself (exec), so the process we hold is node and the watchdog is its child.
     private const string OrphanGuardScript =
-        "exec 3<&0; ( read -r _ <&3; kill -9 $$ 2>/dev/null ) & exec \"$@\"";
+        "exec 3<&0; ( read -r _ <&3; kill -9 $$ ) >/dev/null 2>&1 & exec \"$@\"";
 
     /// <summary>Stops the process (its data folder stays, so a restart finds the same data).</summary>
     public async Task StopAsync()
@@ -179,6 +191,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // already gone
+        }
+        catch (OperationCanceledException)
+        {
+            // killed; its output pipes did not close in time, which does not matter here
         }
         finally
         {
