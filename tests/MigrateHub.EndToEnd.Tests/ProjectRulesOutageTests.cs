@@ -56,4 +56,42 @@ public sealed class ProjectRulesOutageTests(DevHostFixture fixture)
         var euList = await HubClient.JsonAsync(await client.GetAsync($"api/projects/{europe}/appliances"));
         Assert.Equal("Healthy", euList["value"]![0]!["properties"]!["health"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Work_accepted_before_an_outage_resumes_and_completes_once_the_region_is_back()
+    {
+        using var client = new HubClient(fixture.Host);
+        var hub = fixture.Host.Hubs["northeurope"];
+        var storage = fixture.Host.Stack.Regions["northeurope"];
+        var name = NewName("inflight");
+
+        // Accepted (202) while the region's worker is not picking work up: the provisioning is in flight.
+        await hub.StopWorkerAsync();
+        System.Text.Json.Nodes.JsonNode created;
+        try
+        {
+            using var response = await client.CreateProjectAsync(name, "Europe", "northeurope");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            created = await HubClient.JsonAsync(response);
+            await storage.StopAsync();
+            try
+            {
+                using var down = await client.GetAsync($"api/projects/{name}");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            }
+            finally
+            {
+                await storage.StartAsync();
+            }
+        }
+        finally
+        {
+            await hub.StartWorkerAsync();
+        }
+
+        var status = await client.WaitForStatusAsync(created["provisioning"]!["statusQueryGetUri"]!.GetValue<string>(), TimeSpan.FromSeconds(90));
+        Assert.Equal("Completed", status["runtimeStatus"]!.GetValue<string>());
+        var project = await HubClient.JsonAsync(await client.GetAsync($"api/projects/{name}"));
+        Assert.Equal("Succeeded", project["properties"]!["provisioningState"]!.GetValue<string>());
+    }
 }
