@@ -1,2 +1,8 @@
-Console.WriteLine("appliance simulator: not yet implemented");
-return 1;
+using System.CommandLine;
+using MigrateHub.Appliance;
+
+// The appliance simulator: registers an appliance, uploads an estate (RVTools export, import CSV or
+// generated) with a month of performance drawn from real traces, software inventory and
+// dependencies, then keeps sending heartbeats and periodic updates. See docs/discovery.md.
+var root = SimulatorCommand.Create();
+return await root.Parse(args).InvokeAsync();

@@ -84,12 +84,14 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
             return new ConsumeOutcome.Complete();
         }
 
+        logger.LogInformation("Consuming {Kind} upload {UploadId} of {ApplianceId} in project {ProjectId} (delivery {Delivery})", upload.Kind, upload.UploadId, upload.ApplianceId, upload.ProjectId, deliveryCount);
         try
         {
             UploadPayload payload;
             try
             {
                 var json = await uploads.ReadPayloadAsync(region, upload, cancellationToken).ConfigureAwait(false);
+                logger.LogDebug("Upload {UploadId}: read {Bytes} bytes", upload.UploadId, json.Length);
                 payload = JsonSerializer.Deserialize<UploadPayload>(json, DiscoveryJson.Options)
                     ?? throw new JsonException("The payload is null.");
             }
