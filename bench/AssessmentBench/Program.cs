@@ -8,12 +8,18 @@
 // The trace has disk KB/s but no IOPS: IOPS = KB/s / 8 (an assumed 8 KiB I/O), for the bench only.
 //
 // Usage: dotnet run -c Release --project bench/AssessmentBench [-- servers [region]]
+// End to end through the durable orchestration on Azurite: ... -- e2e [--servers N] (see EndToEndBench.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using MigrateHub.Shared.Assessment;
 using MigrateHub.Shared.Catalog;
 using MigrateHub.Shared.Inventory;
+
+if (args.Length > 0 && args[0] == "e2e")
+{
+    return await MigrateHub.Bench.EndToEndBench.RunAsync(args[1..]);
+}
 
 var inv = CultureInfo.InvariantCulture;
 var count = args.Length > 0 ? int.Parse(args[0], inv) : 10_000;
