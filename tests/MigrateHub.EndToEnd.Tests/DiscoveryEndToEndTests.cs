@@ -97,7 +97,7 @@ public sealed class DiscoveryEndToEndTests(DiscoveryFixture fixture) : IClassFix
         var first = servers[0];
         var instance = $"{projectId}:{DiscoveryTables.Escape(first.Id)}";
         var status = await WaitForCustomStatusAsync(hub, instance);
-        Assert.Equal("Discovered", status["customStatus"]!["state"]!.GetValue<string>());
+        Assert.Equal("Discovered", status["customStatus"]!["State"]!.GetValue<string>());
         Assert.All(await RowsAsync(host, region, DiscoveryTables.Servers, projectId), row => Assert.Contains("LifecycleStarted=True", row, StringComparison.Ordinal));
     }
 

@@ -105,27 +105,28 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
         return output.ToArray();
     }
 
-    /// <summary>Records the upload as ingested.</summary>
+    /// <summary>Records the upload as ingested (a merge of the state fields only, so a concurrent re-send does not undo it).</summary>
     public Task MarkIngestedAsync(string region, UploadRecord upload, IngestionResult result, CancellationToken cancellationToken) =>
-        UpdateAsync(region, upload with
+        MergeAsync(region, upload, new Dictionary<string, object?>
         {
-            State = UploadStates.Ingested,
-            IngestedAt = clock.GetUtcNow(),
-            NewServers = result.NewServers.Count,
-            MissingServers = result.MissingServers,
-            Reason = null,
+            ["State"] = UploadStates.Ingested,
+            ["IngestedAt"] = clock.GetUtcNow(),
+            ["NewServers"] = result.NewServers.Count,
+            ["MissingServers"] = result.MissingServers,
+            ["Reason"] = string.Empty,
         }, cancellationToken);
 
     /// <summary>Records the upload as poison with its reason.</summary>
     public Task MarkFailedAsync(string region, UploadRecord upload, string reason, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(upload);
         logger.LogWarning("Upload {UploadId} of {ApplianceId} in project {ProjectId} failed: {Reason}", upload.UploadId, upload.ApplianceId, upload.ProjectId, reason);
-        return UpdateAsync(region, upload with { State = UploadStates.Failed, Reason = reason }, cancellationToken);
+        return MergeAsync(region, upload, new Dictionary<string, object?> { ["State"] = UploadStates.Failed, ["Reason"] = Truncate(reason) }, cancellationToken);
     }
 
     /// <summary>Keeps the last transient error on a still-accepted upload.</summary>
     public Task RecordErrorAsync(string region, UploadRecord upload, string reason, CancellationToken cancellationToken) =>
-        UpdateAsync(region, upload with { Reason = reason }, cancellationToken);
+        MergeAsync(region, upload, new Dictionary<string, object?> { ["Reason"] = Truncate(reason) }, cancellationToken);
 
     /// <summary>
     /// Re-sends the message of every upload of the region accepted but not ingested whose last send is
@@ -172,7 +173,9 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
 
     private async Task<UploadRecord> SendAsync(string region, UploadRecord record, CancellationToken cancellationToken)
     {
+        // Recorded before the send: a consumer that finishes first then merges its state over it.
         var sent = record with { SendCount = record.SendCount + 1, LastSentAt = clock.GetUtcNow() };
+        await MergeAsync(region, record, new Dictionary<string, object?> { ["SendCount"] = sent.SendCount, ["LastSentAt"] = sent.LastSentAt }, cancellationToken).ConfigureAwait(false);
         try
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(new UploadMessage(record.ProjectId, region, record.ApplianceId, record.UploadId), DiscoveryJson.Options);
@@ -189,18 +192,32 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
         {
             // The upload is stored; the sweep sends it later.
             logger.LogWarning(ex, "Could not queue upload {UploadId} of project {ProjectId}; the sweep will re-send it", record.UploadId, record.ProjectId);
-            sent = sent with { Reason = "Queueing failed: " + ex.Message };
+            await RecordErrorAsync(region, record, "Queueing failed: " + ex.Message, cancellationToken).ConfigureAwait(false);
         }
 
-        await UpdateAsync(region, sent, cancellationToken).ConfigureAwait(false);
         return sent;
     }
 
-    private async Task UpdateAsync(string region, UploadRecord record, CancellationToken cancellationToken)
+    private async Task MergeAsync(string region, UploadRecord record, Dictionary<string, object?> fields, CancellationToken cancellationToken)
     {
         var table = await storage.Region(region).TableAsync(DiscoveryTables.Uploads, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(record.ProjectId, RowKey(record.ApplianceId, record.UploadId));
+        foreach (var (key, value) in fields)
+        {
+            entity[key] = value;
+        }
+
+        try
+        {
+            await table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The project (and its uploads) was deleted meanwhile.
+        }
     }
+
+    private static string Truncate(string reason) => reason.Length > 8000 ? reason[..8000] : reason;
 
     private static string RowKey(string applianceId, string uploadId) => DiscoveryTables.Escape(applianceId) + "|" + DiscoveryTables.Escape(uploadId);
 
@@ -238,6 +255,6 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
         IngestedAt = e.GetDateTimeOffset("IngestedAt"),
         NewServers = e.GetInt32("NewServers") ?? 0,
         MissingServers = e.GetInt32("MissingServers") ?? 0,
-        Reason = e.GetString("Reason"),
+        Reason = string.IsNullOrEmpty(e.GetString("Reason")) ? null : e.GetString("Reason"),
     };
 }

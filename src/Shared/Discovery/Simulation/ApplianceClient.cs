@@ -92,15 +92,21 @@ public sealed class ApplianceClient(HttpClient http, string userKey, string proj
         return JsonNode.Parse(body)?["statusUri"]?.GetValue<string>() ?? throw new InvalidOperationException("No status URL in the answer.");
     }
 
+    /// <summary>An upload's status.</summary>
+    public async Task<JsonNode> GetStatusAsync(string statusUri, CancellationToken cancellationToken)
+    {
+        using var request = ApplianceRequest(HttpMethod.Get, statusUri);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(await EnsureAsync(response, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Polls an upload's status until it leaves Accepted; returns the final state.</summary>
     public async Task<JsonNode> WaitAsync(string statusUri, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            using var request = ApplianceRequest(HttpMethod.Get, statusUri);
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = JsonNode.Parse(await EnsureAsync(response, cancellationToken).ConfigureAwait(false))!;
+            var body = await GetStatusAsync(statusUri, cancellationToken).ConfigureAwait(false);
             if (body["upload"]?["state"]?.GetValue<string>() != UploadStates.Accepted || DateTime.UtcNow > deadline)
             {
                 return body;
