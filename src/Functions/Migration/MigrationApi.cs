@@ -176,7 +176,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             }
 
             var migrate = new MigrateBody();
-            if (op == MigrationOperation.Migrate && request.ContentLength is > 0)
+            if (op == MigrationOperation.Migrate && (request.ContentLength is > 0 || !string.IsNullOrEmpty(request.ContentType)))
             {
                 var (body, error) = await RequestBody.ReadAsync<MigrateBody>(request, ct);
                 if (error is not null)

@@ -39,7 +39,10 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
             var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName, cts.Token);
             var timerTask = context.CreateTimer(run.NextDeadline(), cts.Token);
             var winner = await Task.WhenAny(eventTask, timerTask);
-            await cts.CancelAsync();
+            // Not CancelAsync: its callbacks run on the thread pool, and an orchestrator may only await durable tasks.
+#pragma warning disable CA1849
+            cts.Cancel();
+#pragma warning restore CA1849
             if (winner == eventTask)
             {
                 await run.HandleEventAsync(eventTask.Result);
