@@ -4,7 +4,8 @@
 //   2. the assessment orchestration over HTTP (PUT group + PUT assessment -> 202 -> Completed),
 // and the ratio of (2) to (1) (goal <= 2).
 //
-// Usage: dotnet run -c Release --project bench/AssessmentBench -- e2e [--servers 10000] [--days 31] [--batch 250] [--read-parallelism 32]
+// Usage: dotnet run -c Release --project bench/AssessmentBench -- e2e [--servers 10000] [--days 31] [--batch 250]
+//        [--read-parallelism 32] [--history Month|Week|Day]   (the window both the bare read and the assessment read)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -26,8 +27,11 @@ internal static class EndToEndBench
         var days = Option(args, "--days", 31);
         var batch = Option(args, "--batch", 250);
         var readParallelism = Option(args, "--read-parallelism", 32);
+        var historyIndex = Array.IndexOf(args, "--history");
+        var history = historyIndex >= 0 && historyIndex + 1 < args.Length ? args[historyIndex + 1] : "Month";
+        var window = history switch { "Day" => TimeSpan.FromDays(1), "Week" => TimeSpan.FromDays(7), "Month" => TimeSpan.FromDays(31), _ => throw new ArgumentException("--history is Day, Week or Month.") };
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"End-to-end: {servers:N0} servers x {days * 144:N0} points ({days} days of 10-minute points), batch {batch}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"End-to-end: {servers:N0} servers x {days * 144:N0} points ({days} days of 10-minute points), batch {batch}, history {history}, {Environment.ProcessorCount} cores");
 
         var options = new DevHostOptions { TimersEnabled = false, FunctionKey = "bench-" + Guid.NewGuid().ToString("N") };
         options.Regions.Add(Region);
@@ -71,7 +75,7 @@ internal static class EndToEndBench
 
         // Bare read: every server's history window with the reader the activities use.
         var reader = host.Services.GetRequiredService<DiscoveryReader>();
-        var (read1, points1) = await BareReadAsync(reader, projectId, estate, asOf, readParallelism);
+        var (read1, points1) = await BareReadAsync(reader, projectId, estate, asOf, window, readParallelism);
         Console.WriteLine($"Bare read 1: {points1:N0} points of {servers:N0} servers in {read1:0.00} s = {servers / read1:N0} servers/s (parallelism {readParallelism})");
 
         // End to end: group (filter) + assessment -> orchestration -> Completed.
@@ -81,7 +85,7 @@ internal static class EndToEndBench
         }
 
         var e2e = Stopwatch.StartNew();
-        using var put = await http.PutAsJsonAsync($"api/projects/{project}/groups/all/assessments/bench?batchSize={batch}", new { targetRegion = Region });
+        using var put = await http.PutAsJsonAsync($"api/projects/{project}/groups/all/assessments/bench?batchSize={batch}", new { targetRegion = Region, history });
         var accepted = JsonNode.Parse(await put.Content.ReadAsStringAsync())!;
         if ((int)put.StatusCode != 202)
         {
@@ -96,7 +100,7 @@ internal static class EndToEndBench
         Console.WriteLine($"End to end: {summary["machines"]} machines assessed in {e2e.Elapsed.TotalSeconds:0.00} s = {servers / e2e.Elapsed.TotalSeconds:N0} servers/s");
         Console.WriteLine($"  readiness {summary["readiness"]!.ToJsonString()}, confidence {summary["confidence"]!.ToJsonString()}, monthly compute {summary["monthlyComputeCost"]!.GetValue<double>():N0} + storage {summary["monthlyStorageCost"]!.GetValue<double>():N0} {summary["currency"]}");
 
-        var (read2, _) = await BareReadAsync(reader, projectId, estate, asOf, readParallelism);
+        var (read2, _) = await BareReadAsync(reader, projectId, estate, asOf, window, readParallelism);
         Console.WriteLine($"Bare read 2: {read2:0.00} s");
         var bare = Math.Min(read1, read2);
         var ratio = e2e.Elapsed.TotalSeconds / bare;
@@ -106,13 +110,13 @@ internal static class EndToEndBench
         return 0;
     }
 
-    private static async Task<(double Seconds, long Points)> BareReadAsync(DiscoveryReader reader, string projectId, IReadOnlyList<DiscoveredServer> estate, DateTimeOffset asOf, int parallelism)
+    private static async Task<(double Seconds, long Points)> BareReadAsync(DiscoveryReader reader, string projectId, IReadOnlyList<DiscoveredServer> estate, DateTimeOffset asOf, TimeSpan window, int parallelism)
     {
         long points = 0;
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(estate, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (s, ct) =>
         {
-            var list = await reader.GetPerformanceAsync(Region, projectId, s.Id, asOf - TimeSpan.FromDays(31), asOf, ct);
+            var list = await reader.GetPerformanceAsync(Region, projectId, s.Id, asOf - window, asOf, ct);
             Interlocked.Add(ref points, list.Count);
         });
         sw.Stop();
