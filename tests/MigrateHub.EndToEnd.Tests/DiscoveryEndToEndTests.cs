@@ -98,6 +98,11 @@ public sealed class DiscoveryEndToEndTests(DiscoveryFixture fixture) : IClassFix
         var instance = $"{projectId}:{DiscoveryTables.Escape(first.Id)}";
         var status = await WaitForCustomStatusAsync(hub, instance);
         Assert.Equal("Discovered", status["customStatus"]!["State"]!.GetValue<string>());
+        for (var i = 0; i < 300 && (await RowsAsync(host, region, DiscoveryTables.Servers, projectId)).Any(r => !r.Contains("LifecycleStarted=True", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(200);
+        }
+
         Assert.All(await RowsAsync(host, region, DiscoveryTables.Servers, projectId), row => Assert.Contains("LifecycleStarted=True", row, StringComparison.Ordinal));
     }
 

@@ -16,6 +16,7 @@ public static class DiscoveryServiceCollectionExtensions
         services.AddSingleton<IngestionService>();
         services.AddSingleton<DiscoveryReader>();
         services.AddSingleton<DiscoveryRetention>();
+        services.AddSingleton<MachineLifecycleStarter>();
         services.AddSingleton<UploadConsumer>();
         return services;
     }

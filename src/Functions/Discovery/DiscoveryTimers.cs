@@ -145,12 +145,16 @@ public static class UploadQueueSettlement
 /// Every five minutes, re-sends the message of uploads accepted but not ingested for a while (their
 /// message was lost, or dead-lettered by the broker during an outage): nothing accepted is lost.
 /// </summary>
-public sealed class UploadSweepTimer(HubStorage storage, UploadService uploads, IOptions<DiscoveryOptions> options, ILogger<UploadSweepTimer> logger)
+public sealed class UploadSweepTimer(HubStorage storage, UploadService uploads, MachineLifecycleStarter lifecycles, IOptions<DiscoveryOptions> options, ILogger<UploadSweepTimer> logger)
 {
-    /// <summary>The timer function.</summary>
+    /// <summary>The timer function: re-sends stale uploads and starts lifecycles whose start was lost.</summary>
     [Function(nameof(UploadSweep))]
-    public async Task UploadSweep([TimerTrigger("30 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task UploadSweep(
+        [TimerTrigger("30 */5 * * * *")] TimerInfo timer,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(durable);
         foreach (var region in storage.HostedRegions)
         {
             try
@@ -159,6 +163,12 @@ public sealed class UploadSweepTimer(HubStorage storage, UploadService uploads, 
                 if (count > 0)
                 {
                     logger.LogWarning("Upload sweep re-sent {Count} uploads in {Region}", count, region);
+                }
+
+                var started = await lifecycles.StartMissingAsync(durable, region, cancellationToken);
+                if (started > 0)
+                {
+                    logger.LogWarning("Upload sweep started {Count} lost machine lifecycles in {Region}", started, region);
                 }
             }
             catch (RegionUnavailableException ex)

@@ -28,12 +28,10 @@ public abstract record ConsumeOutcome
 /// payload from blob storage, ingests it (idempotent), starts the lifecycle of servers new to the
 /// project, and records the upload as ingested or, when it can never succeed, as failed with its reason.
 /// </summary>
-public sealed class UploadConsumer(HubStorage storage, UploadService uploads, IngestionService ingestion, ILogger<UploadConsumer> logger)
+public sealed class UploadConsumer(HubStorage storage, UploadService uploads, IngestionService ingestion, MachineLifecycleStarter lifecycles, ILogger<UploadConsumer> logger)
 {
     /// <summary>Deliveries of one message before a non-outage failure makes the upload poison.</summary>
     public const int MaxDeliveries = 5;
-
-    private const int LifecycleStartsInFlight = 16;
 
     /// <summary>Handles one message body.</summary>
     public async Task<ConsumeOutcome> ConsumeAsync(BinaryData body, int deliveryCount, DurableTaskClient durable, CancellationToken cancellationToken)
@@ -117,8 +115,19 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
 
             var source = new UploadSource(region, upload.ProjectId, upload.ApplianceId, upload.UploadId, upload.AcceptedAt);
             var result = await ingestion.IngestAsync(source, payload, cancellationToken).ConfigureAwait(false);
-            await StartLifecyclesAsync(durable, source, result, cancellationToken).ConfigureAwait(false);
             await uploads.MarkIngestedAsync(region, upload, result, cancellationToken).ConfigureAwait(false);
+
+            // The data is readable now; servers new to the project start their lifecycle. A start lost
+            // here (crash, outage) is retried by the sweep, which looks for servers not yet started.
+            try
+            {
+                await lifecycles.StartAsync(durable, region, upload.ProjectId, result.NewServers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Upload {UploadId}: lifecycle starts incomplete; the sweep will finish them", upload.UploadId);
+            }
+
             return new ConsumeOutcome.Complete();
         }
         catch (RegionUnavailableException ex)
@@ -144,45 +153,5 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
     {
         await uploads.MarkFailedAsync(region, upload, reason, cancellationToken).ConfigureAwait(false);
         return new ConsumeOutcome.DeadLetter("PoisonUpload", reason);
-    }
-
-    /// <summary>Starts (idempotently) the lifecycle orchestration of servers that have none yet.</summary>
-    private async Task StartLifecyclesAsync(DurableTaskClient durable, UploadSource source, IngestionResult result, CancellationToken cancellationToken)
-    {
-        if (result.NewServers.Count == 0)
-        {
-            return;
-        }
-
-        await Parallel.ForEachAsync(
-            result.NewServers,
-            new ParallelOptions { MaxDegreeOfParallelism = LifecycleStartsInFlight, CancellationToken = cancellationToken },
-            async (server, ct) =>
-            {
-                var instanceId = MachineLifecycleOrchestrator.InstanceId(source.ProjectId, server.Id);
-                var existing = await durable.GetInstanceAsync(instanceId, ct).ConfigureAwait(false);
-                if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
-                {
-                    return;
-                }
-
-                try
-                {
-                    await durable.ScheduleNewOrchestrationInstanceAsync(
-                        nameof(MachineLifecycleOrchestrator),
-                        new MachineLifecycleRequest(source.ProjectId, server.Id, server.Name, MachineStates.Discovered, MachineLifecycleOrchestrator.DefaultIdleTimeout),
-                        new StartOrchestrationOptions(instanceId),
-                        ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Started concurrently by another delivery: fine; anything else fails the attempt.
-                    if (await durable.GetInstanceAsync(instanceId, ct).ConfigureAwait(false) is null)
-                    {
-                        throw;
-                    }
-                }
-            }).ConfigureAwait(false);
-        await ingestion.MarkLifecycleStartedAsync(source.Region, source.ProjectId, result.NewServers.Select(s => s.Id), cancellationToken).ConfigureAwait(false);
     }
 }

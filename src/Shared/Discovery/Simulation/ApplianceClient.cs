@@ -74,7 +74,11 @@ public sealed class ApplianceClient(HttpClient http, string userKey, string proj
     }
 
     /// <summary>Sends one upload (gzip JSON); returns the status URL.</summary>
-    public async Task<string> UploadAsync(string uploadId, UploadPayload payload, CancellationToken cancellationToken)
+    public Task<string> UploadAsync(string uploadId, UploadPayload payload, CancellationToken cancellationToken) =>
+        UploadCompressedAsync(uploadId, Compress(payload), cancellationToken);
+
+    /// <summary>The gzip JSON body of an upload.</summary>
+    public static byte[] Compress(UploadPayload payload)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(payload, DiscoveryJson.Options);
         using var compressed = new MemoryStream();
@@ -83,13 +87,19 @@ public sealed class ApplianceClient(HttpClient http, string userKey, string proj
             gzip.Write(json);
         }
 
+        return compressed.ToArray();
+    }
+
+    /// <summary>Sends a body made by <see cref="Compress"/>; returns the status URL.</summary>
+    public async Task<string> UploadCompressedAsync(string uploadId, byte[] body, CancellationToken cancellationToken)
+    {
         using var request = ApplianceRequest(HttpMethod.Put, $"api/projects/{Project}/appliances/{Appliance}/uploads/{Uri.EscapeDataString(uploadId)}");
-        request.Content = new ByteArrayContent(compressed.ToArray());
+        request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Content.Headers.ContentEncoding.Add("gzip");
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
-        return JsonNode.Parse(body)?["statusUri"]?.GetValue<string>() ?? throw new InvalidOperationException("No status URL in the answer.");
+        var answer = await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(answer)?["statusUri"]?.GetValue<string>() ?? throw new InvalidOperationException("No status URL in the answer.");
     }
 
     /// <summary>An upload's status.</summary>
