@@ -11,6 +11,7 @@ using MigrateHub.Shared.Inventory;
 using MigrateHub.Shared.Migration;
 using MigrateHub.Shared.Projects;
 using MigrateHub.Shared.Provisioning;
+using MigrateHub.Shared.Storage;
 
 namespace MigrateHub.Functions.Migration;
 
@@ -70,7 +71,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
         }
 
-        var (_, status) = await LoadAsync(durable, project.ProjectId, serverId, request.HttpContext.RequestAborted);
+        var (_, status) = await OutageAsync(project.Region, () => LoadAsync(durable, project.ProjectId, serverId, request.HttpContext.RequestAborted));
         return status is null ? ApiProblems.NotFound($"Server '{serverId}' has no lifecycle in project '{projectName}'.") : new OkObjectResult(status);
     }
 
@@ -169,7 +170,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
         }
         else
         {
-            var (metadata, status) = await LoadAsync(durable, project.ProjectId, serverId, ct);
+            var (metadata, status) = await OutageAsync(project.Region, () => LoadAsync(durable, project.ProjectId, serverId, ct));
             if (status is null)
             {
                 return ApiProblems.NotFound($"Server '{serverId}' has no lifecycle in project '{projectName}'.");
@@ -206,7 +207,11 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             };
         }
 
-        await durable.RaiseEventAsync(instanceId, MachineLifecycleOrchestrator.EventName, evt, ct);
+        await OutageAsync(project.Region, async () =>
+        {
+            await durable.RaiseEventAsync(instanceId, MachineLifecycleOrchestrator.EventName, evt, ct);
+            return true;
+        });
         return new ObjectResult(new { serverId, operation, status = await DurableHttpLinks.CreateAsync(durable, context, instanceId) })
         {
             StatusCode = StatusCodes.Status202Accepted,
@@ -219,6 +224,33 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
         ArgumentNullException.ThrowIfNull(status);
         return new MigrationItemState(status.MigrationState, status.TestMigrateState, status.Health, status.InitialReplicationCompleted,
             Migrated: status.State is MachineStates.Migrated or MachineStates.Completed, Completed: status.State == MachineStates.Completed);
+    }
+
+    /// <summary>A durable-store call; a storage failure of the region becomes <see cref="RegionUnavailableException"/> (503).</summary>
+    private static async Task<T> OutageAsync<T>(string region, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw new RegionUnavailableException(region, ex);
+        }
+    }
+
+    private static bool IsStorageFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Azure.RequestFailedException or HttpRequestException or System.Net.Sockets.SocketException or TimeoutException
+                || ex.GetType().Name == "DurableTaskStorageException")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ObjectResult NotAllowed(MachineLifecycleStatus status, OperationDecision decision) =>
@@ -331,7 +363,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
                 new Dictionary<string, string[]> { ["applianceName"] = ["Required for imported servers."] }));
         }
 
-        var (_, status) = await LoadAsync(durable, project.ProjectId, serverId, ct);
+        var (_, status) = await OutageAsync(project.Region, () => LoadAsync(durable, project.ProjectId, serverId, ct));
         if (status is not null)
         {
             var decision = MigrationStateMachine.Decide(StateOf(status), MigrationOperation.EnableReplication);
