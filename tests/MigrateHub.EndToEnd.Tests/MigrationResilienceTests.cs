@@ -108,7 +108,9 @@ public sealed class MigrationResilienceTests(MigrationFixture fixture)
             await region.StartAsync();
         }
 
+        // Usually seconds; a step whose activity was taken by the worker while storage failed waits for the
+        // durable work-item visibility timeout (5 min in DurableTask.AzureStorage) before it runs again.
         var northBefore = (await WaitAsync(hub, north, "ne-01", _ => true, "north reachable again", TimeSpan.FromMinutes(2)))["deltaCyclesCompleted"]!.GetValue<int>();
-        await WaitAsync(hub, north, "ne-01", s => s["deltaCyclesCompleted"]!.GetValue<int>() >= northBefore + 2 && S(s, "migrationState") == "Replicating", "north resumed", TimeSpan.FromMinutes(2));
+        await WaitAsync(hub, north, "ne-01", s => s["deltaCyclesCompleted"]!.GetValue<int>() >= northBefore + 2 && S(s, "migrationState") == "Replicating", "north resumed", TimeSpan.FromMinutes(6));
     }
 }

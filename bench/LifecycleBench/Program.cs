@@ -1,0 +1,249 @@
+// Lifecycle bench: N servers driven concurrently through the machine lifecycle on a DevHost with compressed
+// time (cycles 1-2 s apart): enable replication -> initial replication -> 3 delta cycles -> migrate (final delta,
+// VM on the local ARM endpoint) -> complete migration. The appliance is played in process over the work-item API.
+// Prints the wall time, the durable history size per server (rows of the instance in the hub's History table,
+// which ContinueAsNew keeps to the current step), and the ratio of the same number of bare orchestrations, each
+// calling a no-op activity as many times as a lifecycle calls activities, on the same backend, to the lifecycle's
+// wall time (goal >= 0.5).
+//
+// Usage: dotnet run -c Release --project bench/LifecycleBench -- [--servers 500] [--deltas 3]
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.ResourceManager.Resources;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Bench;
+using MigrateHub.DevHost;
+using MigrateHub.DevHost.Durable;
+using MigrateHub.Shared.Discovery;
+using MigrateHub.Shared.Inventory;
+using MigrateHub.Shared.Provisioning;
+
+const string Region = "westeurope";
+const string Subscription = "5f1c3b2a-0000-4000-8000-00000000b001";
+var servers = Option(args, "--servers", 500);
+var deltas = Option(args, "--deltas", 3);
+
+var options = new DevHostOptions { TimersEnabled = false, FunctionKey = "bench-" + Guid.NewGuid().ToString("N") };
+options.Regions.Add(Region);
+options.Settings["MigrateHub:Migration:MinimumCycleInterval"] = "00:00:01";
+options.Settings["MigrateHub:Migration:MaximumCycleInterval"] = "00:00:02";
+options.Settings["MigrateHub:Migration:ReportTimeout"] = "00:10:00";
+options.ExtraDurableTypes.Add(typeof(BareLifecycleOrchestrator));
+options.ExtraDurableTypes.Add(typeof(NoopActivity));
+await using var host = await DevHostApp.StartAsync(options);
+using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromMinutes(5) };
+http.DefaultRequestHeaders.Add("x-functions-key", options.FunctionKey);
+Console.WriteLine($"Lifecycle bench: {servers:N0} servers, {deltas} delta cycles each, {Environment.ProcessorCount} cores");
+
+// Project, appliance, servers, target resource group and network.
+var project = "lbench-" + Guid.NewGuid().ToString("N")[..8];
+using var created = await http.PutAsJsonAsync($"api/projects/{project}", new { geography = "Europe", preferredRegion = Region });
+var createdBody = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+var projectId = createdBody["project"]!["properties"]!["projectId"]!.GetValue<string>();
+await WaitProvisionedAsync(http, createdBody["provisioning"]!["statusQueryGetUri"]!.GetValue<string>());
+var appliance = "ap-bench";
+using var registered = await http.PutAsJsonAsync($"api/projects/{project}/appliances/{appliance}", new { sourceType = "VMware" });
+var key = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["credential"]!["key"]!.GetValue<string>();
+var ingestion = host.Services.GetRequiredService<IngestionService>();
+var ids = Enumerable.Range(0, servers).Select(i => $"srv-{i:D5}").ToList();
+var upload = 0;
+foreach (var chunk in ids.Chunk(1000))
+{
+    var inventory = chunk.Select(id => new DiscoveredServer
+    {
+        Id = id, Name = id, SourceType = SourceType.VMware, BootType = BootType.Uefi, Cores = 2, MemoryMb = 4096,
+        Disks = [new DiscoveredDisk { Id = id + "-d0", SizeGb = 64 }],
+    }).ToList();
+    await ingestion.IngestAsync(new UploadSource(Region, projectId, appliance, "inv-" + upload++, DateTimeOffset.UtcNow),
+        new UploadPayload { Kind = UploadKinds.Inventory, Servers = inventory }, CancellationToken.None);
+}
+
+var arm = ArmClientFactory.CreateLocal(host.Stack.Arm!.Endpoint, host.Stack.Arm.CertificateThumbprint, new ArmProvisioningOptions { MaxRetries = 2 });
+var sub = arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(Subscription));
+await sub.GetResourceGroups().CreateOrUpdateAsync(WaitUntil.Completed, "rg-bench", new ResourceGroupData(new AzureLocation(Region)));
+var vnetId = new ResourceIdentifier($"/subscriptions/{Subscription}/resourceGroups/rg-bench/providers/Microsoft.Network/virtualNetworks/vnet-bench");
+await arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, vnetId, new GenericResourceData(new AzureLocation(Region))
+{
+    Properties = BinaryData.FromString("""{"addressSpace":{"addressPrefixes":["10.0.0.0/8"]},"subnets":[{"name":"apps","properties":{"addressPrefix":"10.0.0.0/9"}}]}"""),
+});
+
+// The appliance: pull and report at once.
+using var stop = new CancellationTokenSource();
+using var applianceHttp = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromMinutes(5) };
+applianceHttp.DefaultRequestHeaders.Add("x-appliance-key", key);
+var reported = new ConcurrentDictionary<string, byte>();
+var applianceLoop = Task.Run(async () =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try
+        {
+            var body = JsonNode.Parse(await applianceHttp.GetStringAsync($"api/projects/{project}/appliances/{appliance}/workItems?max=500", stop.Token))!;
+            var items = body["value"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Where(i => reported.TryAdd(i, 0)).ToList();
+            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stop.Token }, async (id, ct) =>
+            {
+                try
+                {
+                    using var r = await applianceHttp.PostAsJsonAsync($"api/projects/{project}/appliances/{appliance}/workItems/{id}/report", new { succeeded = true }, ct);
+                    if (!r.IsSuccessStatusCode)
+                    {
+                        reported.TryRemove(id, out _); // report again on the next pull
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    reported.TryRemove(id, out _);
+                }
+            });
+            await Task.Delay(200, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            break;
+        }
+        catch (HttpRequestException)
+        {
+            // A busy local stack answers 503 now and then: pull again.
+        }
+    }
+});
+
+// Drive: enable in batches, then migrate after the deltas, then complete.
+var wall = Stopwatch.StartNew();
+foreach (var batch in ids.Chunk(100))
+{
+    using var enabled = await http.PostAsJsonAsync($"api/projects/{project}/migrationItems", new
+    {
+        servers = batch, subscriptionId = Subscription, resourceGroup = "rg-bench", targetRegion = Region, vmSize = "Standard_D2s_v5",
+        network = new { virtualNetworkId = vnetId.ToString(), subnetName = "apps" },
+    });
+    if (!enabled.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"enable: {(int)enabled.StatusCode} {await enabled.Content.ReadAsStringAsync()}");
+    }
+}
+
+var client = host.Services.GetRequiredService<RoutingDurableTaskClient>();
+var asked = new ConcurrentDictionary<string, string>();
+var completed = 0;
+while (completed < servers)
+{
+    var states = new ConcurrentBag<(string Id, string State, string Migration, int Deltas)>();
+    await Parallel.ForEachAsync(ids.Where(i => asked.GetValueOrDefault(i) != "done"), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
+    {
+        using var response = await http.GetAsync($"api/projects/{project}/migrationItems/{id}", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var s = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+        states.Add((id, s["state"]!.GetValue<string>(), s["migrationState"]!.GetValue<string>(), s["deltaCyclesCompleted"]!.GetValue<int>()));
+    });
+    await Parallel.ForEachAsync(states, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, ct) =>
+    {
+        if (s.State == "Completed")
+        {
+            asked[s.Id] = "done";
+        }
+        else if (s.Migration == "Replicating" && s.Deltas >= deltas)
+        {
+            // Sent again while the item still shows Replicating (a refused or lost request is retried; a duplicate is refused).
+            using var r = await http.PostAsync($"api/projects/{project}/migrationItems/{s.Id}/migrate", null, ct);
+        }
+        else if (s.Migration == "MigrationSucceeded" && s.State != "Completed")
+        {
+            using var r = await http.PostAsync($"api/projects/{project}/migrationItems/{s.Id}/completeMigration", null, ct);
+        }
+    });
+    completed = asked.Count(a => a.Value == "done");
+    Console.WriteLine($"  {wall.Elapsed.TotalSeconds,6:0.0} s: {completed}/{servers} completed, {states.Count(s => s.Migration == "Replicating")} replicating");
+    await Task.Delay(1000);
+}
+
+wall.Stop();
+await stop.CancelAsync();
+await applianceLoop;
+
+// History per server and activity count per lifecycle (from the last execution's history and the recorded cycles).
+var history = new TableServiceClient(host.Stack.Regions[Region].ConnectionString).GetTableClient(options.TaskHubName + "History");
+var rows = new Dictionary<string, int>();
+await foreach (var e in history.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+{
+    if (e.PartitionKey.StartsWith(projectId + ":", StringComparison.Ordinal))
+    {
+        rows[e.PartitionKey] = rows.GetValueOrDefault(e.PartitionKey) + 1;
+    }
+}
+
+// Activities of one lifecycle on this path: seed disks, cutover VM, delete seeds, and one record per step
+// (enable, initial issued/reported, each delta issued/reported, migrate, final delta reported, complete).
+var activities = 3 + 2 + 2 * (deltas + 1) + 3;
+Console.WriteLine($"Lifecycle: {servers:N0} servers enable -> initial -> {deltas} deltas -> migrate -> complete in {wall.Elapsed.TotalSeconds:0.0} s");
+Console.WriteLine($"History rows per server (last execution): avg {rows.Values.DefaultIfEmpty().Average():0.0}, max {rows.Values.DefaultIfEmpty().Max()}");
+
+var bare = Stopwatch.StartNew();
+var bareIds = Enumerable.Range(0, servers).Select(i => $"{projectId}:bare-{i:D5}").ToList();
+await Parallel.ForEachAsync(bareIds, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
+    await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycleOrchestrator), activities, new StartOrchestrationOptions(id), ct));
+await Parallel.ForEachAsync(bareIds, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
+    await client.WaitForInstanceCompletionAsync(id, ct));
+bare.Stop();
+Console.WriteLine($"Bare: {servers:N0} orchestrations x {activities} no-op activities in {bare.Elapsed.TotalSeconds:0.0} s");
+Console.WriteLine($"Ratio bare / lifecycle = {bare.Elapsed.TotalSeconds / wall.Elapsed.TotalSeconds:0.00} (goal >= 0.5; the lifecycle also waits for the compressed cycle intervals)");
+return 0;
+
+static int Option(string[] args, string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+
+static async Task WaitProvisionedAsync(HttpClient http, string statusUri)
+{
+    for (var i = 0; i < 600; i++)
+    {
+        var status = JsonNode.Parse(await http.GetStringAsync(statusUri))!;
+        if (status["runtimeStatus"]?.GetValue<string>() == "Completed")
+        {
+            return;
+        }
+
+        await Task.Delay(200);
+    }
+
+    throw new TimeoutException("project provisioning");
+}
+
+namespace MigrateHub.Bench
+{
+    /// <summary>The bare comparison: an orchestration calling a no-op activity N times in sequence.</summary>
+    public sealed class BareLifecycleOrchestrator : TaskOrchestrator<int, int>
+    {
+        /// <inheritdoc />
+        public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            for (var i = 0; i < input; i++)
+            {
+                await context.CallActivityAsync<int>(nameof(NoopActivity), i);
+            }
+
+            return input;
+        }
+    }
+
+    /// <summary>Does nothing.</summary>
+    public sealed class NoopActivity : TaskActivity<int, int>
+    {
+        /// <inheritdoc />
+        public override Task<int> RunAsync(TaskActivityContext context, int input) => Task.FromResult(input);
+    }
+}
