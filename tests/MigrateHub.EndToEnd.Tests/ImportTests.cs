@@ -33,6 +33,17 @@ public sealed class ImportTests(DiscoveryFixture fixture) : IClassFixture<Discov
         Assert.All(servers, s => Assert.True(s["server"]!["isImported"]!.GetValue<bool>()));
         Assert.All(servers, s => Assert.Equal("import", s["applianceId"]!.GetValue<string>()));
 
+        // The project export archive carries the imported inventory.
+        using (var export = await hub.Http.PostAsync($"api/projects/{project}/export", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+            using var zip = new System.IO.Compression.ZipArchive(await export.Content.ReadAsStreamAsync());
+            using var reader = new StreamReader(zip.GetEntry("inventory/servers.csv")!.Open());
+            var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("Server name,Server id,Source", lines[0], StringComparison.Ordinal);
+            Assert.Equal(rows - 1, lines.Length - 1);
+        }
+
         // The same file again: same import id, nothing new.
         var again = await ImportAsync(hub, project, file, "csv", "text/csv");
         Assert.Equal(report["importId"]!.GetValue<string>(), again["importId"]!.GetValue<string>());

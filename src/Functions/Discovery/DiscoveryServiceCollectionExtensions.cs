@@ -16,6 +16,15 @@ public static class DiscoveryServiceCollectionExtensions
         services.AddSingleton<IngestionService>();
         services.AddSingleton<DiscoveryReader>();
         services.AddSingleton<DiscoveryRetention>();
+        services.AddSingleton<DiscoveryExportParts>();
+
+        // Replace the export archive's placeholder parts (same names) with the discovered data.
+        foreach (var name in new[] { "inventory", "software", "dependencies" })
+        {
+            services.AddSingleton<MigrateHub.Shared.Export.IProjectExportPart>(sp =>
+                sp.GetRequiredService<DiscoveryExportParts>().All().Single(p => p.Name == name));
+        }
+
         services.AddSingleton<MachineLifecycleStarter>();
         services.AddSingleton<UploadConsumer>();
         return services;

@@ -277,6 +277,54 @@ public sealed class DiscoveryReader(HubStorage storage, TimeProvider clock)
         csv.Flush();
     }
 
+    /// <summary>Rows of the software inventory export (<see cref="SoftwareColumns"/>).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<string?>> SoftwareRowsAsync(string region, string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var names = await ServerNamesAsync(region, projectId, cancellationToken).ConfigureAwait(false);
+        await foreach (var s in ListSoftwareAsync(region, projectId, cancellationToken).ConfigureAwait(false))
+        {
+            var name = names.GetValueOrDefault(s.ServerId!, s.ServerId!);
+            foreach (var a in s.Applications)
+            {
+                yield return [name, s.ServerId, "Application", a.Name, a.Version, a.Publisher, null];
+            }
+
+            foreach (var f in s.Features)
+            {
+                yield return [name, s.ServerId, "Windows feature", f.Name, null, null, f.FeatureType];
+            }
+
+            foreach (var i in s.SqlInstances)
+            {
+                yield return [name, s.ServerId, "SQL Server instance", i.Name, i.Version, "Microsoft", i.Edition];
+                foreach (var d in i.Databases ?? [])
+                {
+                    yield return [name, s.ServerId, "SQL Server database", $"{i.Name}/{d.Name}", d.CompatibilityLevel?.ToString(CultureInfo.InvariantCulture), null, d.SizeMb.ToString("0.##", CultureInfo.InvariantCulture) + " MB"];
+                }
+            }
+
+            foreach (var w in s.WebApps)
+            {
+                yield return [name, s.ServerId, "Web app", w.Name, w.Framework, w.WebServer, string.Join(' ', w.Bindings ?? [])];
+            }
+        }
+    }
+
+    /// <summary>Rows of the dependency export (<see cref="DependencyColumns"/>) for the 30 days before <paramref name="now"/>.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<string?>> DependencyRowsAsync(string region, string projectId, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var c in ListDependenciesAsync(region, projectId, now.AddDays(-30), now.AddHours(6), null, cancellationToken).ConfigureAwait(false))
+        {
+            var start = c.TimeSlotStart.UtcDateTime;
+            yield return
+            [
+                FormattableString.Invariant($"{start:yyyy-MM-dd HH:mm}-{start.AddHours(6):HH:mm} UTC"),
+                c.SourceServerName, c.SourceApplication, c.SourceProcess, c.DestinationServerName, c.DestinationIp,
+                c.DestinationApplication, c.DestinationProcess, c.DestinationPort.ToString(CultureInfo.InvariantCulture),
+            ];
+        }
+    }
+
     /// <summary>Row key lower bound of the slot containing a time.</summary>
     internal static string SlotKey(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 
