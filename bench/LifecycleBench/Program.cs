@@ -35,6 +35,7 @@ options.Regions.Add(Region);
 options.Settings["MigrateHub:Migration:MinimumCycleInterval"] = "00:00:01";
 options.Settings["MigrateHub:Migration:MaximumCycleInterval"] = "00:00:02";
 options.Settings["MigrateHub:Migration:ReportTimeout"] = "00:10:00";
+options.Settings["MigrateHub:Migration:ReportPollInterval"] = "00:00:03";
 options.ExtraDurableTypes.Add(typeof(BareLifecycleOrchestrator));
 options.ExtraDurableTypes.Add(typeof(NoopActivity));
 await using var host = await DevHostApp.StartAsync(options);

@@ -24,6 +24,7 @@ public sealed class MigrationFixture : DevHostFixture
         options.Settings["MigrateHub:Migration:MaximumCycleInterval"] = "00:00:04";
         options.Settings["MigrateHub:Migration:ReportTimeout"] = "00:01:00";
         options.Settings["MigrateHub:Migration:IdleTimeout"] = "00:10:00";
+        options.Settings["MigrateHub:Migration:ReportPollInterval"] = "00:00:05";
     }
 }
 

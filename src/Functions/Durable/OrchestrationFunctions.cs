@@ -5,6 +5,7 @@ using MigrateHub.Orchestrations.Assessments;
 using MigrateHub.Orchestrations.Machines;
 using MigrateHub.Orchestrations.Projects;
 using MigrateHub.Shared.Assessments;
+using MigrateHub.Shared.Migration;
 using MigrateHub.Shared.Provisioning;
 using MigrateHub.Shared.Projects;
 
@@ -63,6 +64,11 @@ public static class OrchestrationFunctions
     [Function(nameof(DeleteSeedDisksActivity))]
     public static Task<CleanupResult> DeleteSeedDisks([ActivityTrigger] ProvisionStepRequest input, FunctionContext context) =>
         Activity<DeleteSeedDisksActivity>(context).RunAsync(Context(context, nameof(DeleteSeedDisksActivity)), input);
+
+    /// <summary>Wrapper of <see cref="ReadWorkItemReportActivity"/>.</summary>
+    [Function(nameof(ReadWorkItemReportActivity))]
+    public static Task<WorkItemReport?> ReadWorkItemReport([ActivityTrigger] WorkItemLookup input, FunctionContext context) =>
+        Activity<ReadWorkItemReportActivity>(context).RunAsync(Context(context, nameof(ReadWorkItemReportActivity)), input);
 
     /// <summary>Wrapper of <see cref="RecordMigrationActivity"/>.</summary>
     [Function(nameof(RecordMigrationActivity))]

@@ -77,7 +77,7 @@ public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, Migration
 
         await durable.RaiseEventAsync(MachineLifecycleOrchestrator.InstanceId(identity.ProjectId, item.ServerId), MachineLifecycleOrchestrator.EventName,
             new MachineEvent(MachineEventNames.WorkItemReported) { Report = new WorkItemReport(workItemId, body!.Succeeded, body.Error, body.BytesTransferred) }, ct);
-        await repository.MarkReportedAsync(identity.Region, identity.ProjectId, identity.ApplianceId, workItemId, body.Succeeded, ct);
+        await repository.MarkReportedAsync(identity.Region, identity.ProjectId, identity.ApplianceId, workItemId, body.Succeeded, ct, body.Error);
         return new ObjectResult(new { workItemId, state = WorkItemStates.Reported }) { StatusCode = StatusCodes.Status202Accepted };
     }
 }

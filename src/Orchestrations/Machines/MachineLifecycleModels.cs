@@ -24,6 +24,12 @@ public sealed record LifecycleOptions
     /// <summary>Free days per server from the start of its replication.</summary>
     public int FreeDays { get; init; } = 180;
 
+    /// <summary>
+    /// How often the stored report of the work item in flight is read, in case its event was lost (reports are
+    /// stored before they are sent as events; the event is the fast path).
+    /// </summary>
+    public TimeSpan ReportPollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Cycles kept in the carried state and the custom status.</summary>
     public int RecentCycles { get; init; } = 8;
 }
@@ -79,7 +85,18 @@ public sealed record CycleRecord(int Number, string Kind, DateTime StartedAt, Da
 /// <param name="StartedAt">When it was issued.</param>
 /// <param name="Deadline">When it is silent.</param>
 /// <param name="DelayBefore">The wait the schedule computed before it.</param>
-public sealed record InFlightWork(string WorkItemId, string Kind, int Cycle, DateTime StartedAt, DateTime Deadline, TimeSpan DelayBefore);
+public sealed record InFlightWork(string WorkItemId, string Kind, int Cycle, DateTime StartedAt, DateTime Deadline, TimeSpan DelayBefore)
+{
+    /// <summary>When to read the stored report if no event came.</summary>
+    public DateTime? CheckAt { get; init; }
+}
+
+/// <summary>Input of <see cref="ReadWorkItemReportActivity"/>.</summary>
+/// <param name="Region">The project's region.</param>
+/// <param name="ProjectId">Project id.</param>
+/// <param name="ApplianceId">Appliance.</param>
+/// <param name="WorkItemId">Work item.</param>
+public sealed record WorkItemLookup(string Region, string ProjectId, string ApplianceId, string WorkItemId);
 
 /// <summary>A cutover requested (now or at a scheduled time).</summary>
 /// <param name="PerformShutdown">Shut down the source before the final delta.</param>

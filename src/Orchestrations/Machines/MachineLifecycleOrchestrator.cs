@@ -89,6 +89,11 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             deadline = work.Deadline;
         }
 
+        if (_m.InFlight?.CheckAt is { } check && check < deadline)
+        {
+            deadline = check;
+        }
+
         if (_m.InFlight is null && _m.NextCycleAt is { } next && next < deadline)
         {
             deadline = next;
@@ -158,6 +163,21 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     public async Task HandleDueAsync()
     {
         var now = Now;
+        if (_m.InFlight is { CheckAt: { } check } polled && now >= check && now < polled.Deadline && _m.Settings is { } settings)
+        {
+            // The event is the fast path; the stored report is the truth (an event can be lost around ContinueAsNew).
+            var stored = await context.CallActivityAsync<WorkItemReport?>(nameof(ReadWorkItemReportActivity),
+                new WorkItemLookup(settings.Region, input.ProjectId, settings.ApplianceId, polled.WorkItemId), Retries.Transient);
+            if (stored is not null)
+            {
+                await HandleReportAsync(stored);
+            }
+            else
+            {
+                Change(_m with { InFlight = polled with { CheckAt = now + _options.ReportPollInterval } });
+            }
+        }
+
         if (_m.InFlight is { } work && now >= work.Deadline)
         {
             await HandleReportAsync(new WorkItemReport(work.WorkItemId, false, $"The appliance did not report work item {work.WorkItemId} ({work.Kind}) within {_options.ReportTimeout}."), silent: true);
@@ -447,7 +467,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             (_m.SeedDisks?.Disks ?? []).Select(d => d.SeedDiskResourceId ?? d.DiskId).ToArray());
         Change(_m with
         {
-            InFlight = new InFlightWork(id, kind, number, now, now + _options.ReportTimeout, delayBefore),
+            InFlight = new InFlightWork(id, kind, number, now, now + _options.ReportTimeout, delayBefore) { CheckAt = now + _options.ReportPollInterval },
             NextCycle = number + 1,
             NextCycleAt = null,
         });

@@ -82,3 +82,14 @@ public sealed class RecordMigrationActivity(MigrationRepository repository) : Ta
         return true;
     }
 }
+
+/// <summary>Reads the stored report of a work item (null while pending).</summary>
+public sealed class ReadWorkItemReportActivity(MigrationRepository repository) : TaskActivity<WorkItemLookup, WorkItemReport?>
+{
+    /// <inheritdoc />
+    public override Task<WorkItemReport?> RunAsync(TaskActivityContext context, WorkItemLookup input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return repository.GetReportAsync(input.Region, input.ProjectId, input.ApplianceId, input.WorkItemId, CancellationToken.None);
+    }
+}

@@ -117,16 +117,27 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
     }
 
     /// <summary>Marks a work item reported.</summary>
-    public async Task MarkReportedAsync(string region, string projectId, string applianceId, string workItemId, bool succeeded, CancellationToken cancellationToken)
+    public async Task MarkReportedAsync(string region, string projectId, string applianceId, string workItemId, bool succeeded, CancellationToken cancellationToken, string? error = null)
     {
         var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(WorkPartition(projectId, applianceId), workItemId)
         {
             ["State"] = WorkItemStates.Reported,
             ["Succeeded"] = succeeded,
+            ["Error"] = error,
             ["ReportedAt"] = clock.GetUtcNow(),
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored report of a work item, or null while it is pending (or unknown).</summary>
+    public async Task<WorkItemReport?> GetReportAsync(string region, string projectId, string applianceId, string workItemId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(WorkPartition(projectId, applianceId), workItemId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue && e.Value!.GetString("State") == WorkItemStates.Reported
+            ? new WorkItemReport(workItemId, e.Value.GetBoolean("Succeeded") ?? false, e.Value.GetString("Error"))
+            : null;
     }
 
     /// <summary>Records one metered day of a server (idempotent).</summary>
