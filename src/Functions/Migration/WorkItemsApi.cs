@@ -75,9 +75,10 @@ public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, Migration
             return new OkObjectResult(new { workItemId, state = item.State });
         }
 
+        // Stored first (the lifecycle reads it if the event is lost), then sent as the event (the fast path).
+        await repository.MarkReportedAsync(identity.Region, identity.ProjectId, identity.ApplianceId, workItemId, body!.Succeeded, ct, body.Error);
         await durable.RaiseEventAsync(MachineLifecycleOrchestrator.InstanceId(identity.ProjectId, item.ServerId), MachineLifecycleOrchestrator.EventName,
-            new MachineEvent(MachineEventNames.WorkItemReported) { Report = new WorkItemReport(workItemId, body!.Succeeded, body.Error, body.BytesTransferred) }, ct);
-        await repository.MarkReportedAsync(identity.Region, identity.ProjectId, identity.ApplianceId, workItemId, body.Succeeded, ct, body.Error);
+            new MachineEvent(MachineEventNames.WorkItemReported) { Report = new WorkItemReport(workItemId, body.Succeeded, body.Error, body.BytesTransferred) }, ct);
         return new ObjectResult(new { workItemId, state = WorkItemStates.Reported }) { StatusCode = StatusCodes.Status202Accepted };
     }
 }
