@@ -64,40 +64,12 @@ internal static class MigrationTestKit
         var (_, key) = await AppliancesTestApi.RegisterAsync(hub, project, appliance, "VMware");
         foreach (var (chunk, i) in servers.Chunk(500).Select((c, i) => (c, i)))
         {
-            await UploadAsync(hub, project, appliance, key, $"inv-{i}", new { kind = "inventory", complete = false, servers = chunk });
+            await AssessmentTestKit.UploadAsync(hub, project, appliance, key, $"inv-{i}", new { kind = "inventory", complete = false, servers = chunk });
         }
 
         var rg = "rg-" + Guid.NewGuid().ToString("N")[..10];
         var vnet = await CreateTargetAsync(host, rg);
         return new MigrationProject(project, projectId, region, appliance, key, rg, vnet);
-    }
-
-    public static async Task UploadAsync(HubClient hub, string project, string appliance, string key, string uploadId, object payload)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(hub.Http.BaseAddress!, $"api/projects/{project}/appliances/{appliance}/uploads/{uploadId}"))
-        {
-            Content = JsonContent.Create(payload, options: DiscoveryJson.Options),
-        };
-        request.Headers.Add("x-appliance-key", key);
-        using var response = await hub.Http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var status = response.Headers.Location!.ToString();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
-        {
-            using var poll = new HttpRequestMessage(HttpMethod.Get, status);
-            poll.Headers.Add("x-appliance-key", key);
-            using var answer = await hub.Http.SendAsync(poll);
-            var body = await HubClient.JsonAsync(answer);
-            var state = body["upload"]?["state"]?.GetValue<string>();
-            if (state == UploadStates.Ingested)
-            {
-                return;
-            }
-
-            Assert.True(state == UploadStates.Accepted && DateTime.UtcNow < deadline, $"upload {uploadId}: {body.ToJsonString()}");
-            await Task.Delay(200);
-        }
     }
 
     public static async Task<string> CreateTargetAsync(DevHostApp host, string resourceGroup)
