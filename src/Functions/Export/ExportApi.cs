@@ -20,17 +20,13 @@ public sealed class ExportApi(ProjectService projects, ProjectExporter exporter)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "projects/{projectName}/export")] HttpRequest request,
         string projectName)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (ApiVersions.Check(request) is { } versionError)
+        var found = await ProjectLookup.FindAsync(projects, request, projectName);
+        if (found.Failed)
         {
-            return versionError;
+            return found.Problem;
         }
 
-        var project = await projects.GetAsync(projectName, request.HttpContext.RequestAborted);
-        if (project is null)
-        {
-            return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
-        }
+        var project = found.Project;
 
         var export = await exporter.ExportAsync(project, request.HttpContext.RequestAborted);
         request.HttpContext.Response.Headers.Location = $"/api/projects/{project.Name}/exports/{export.ExportId}";
@@ -45,17 +41,13 @@ public sealed class ExportApi(ProjectService projects, ProjectExporter exporter)
         string projectName,
         string exportId)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (ApiVersions.Check(request) is { } versionError)
+        var found = await ProjectLookup.FindAsync(projects, request, projectName);
+        if (found.Failed)
         {
-            return versionError;
+            return found.Problem;
         }
 
-        var project = await projects.GetAsync(projectName, request.HttpContext.RequestAborted);
-        if (project is null)
-        {
-            return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
-        }
+        var project = found.Project;
 
         var content = await exporter.OpenAsync(project, exportId, request.HttpContext.RequestAborted);
         return content is null ? ApiProblems.NotFound($"Project '{projectName}' has no export '{exportId}'.") : Zip(project, exportId, content);

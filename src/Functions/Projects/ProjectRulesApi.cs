@@ -88,16 +88,8 @@ public sealed class ProjectRulesApi(ProjectService projects)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "projects/{projectName}/move")] HttpRequest request,
         string projectName)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (ApiVersions.Check(request) is { } versionError)
-        {
-            return versionError;
-        }
-
-        var project = await projects.GetAsync(projectName, request.HttpContext.RequestAborted);
-        return project is null
-            ? ApiProblems.NotFound($"Project '{projectName}' does not exist.")
-            : MoveProblem(project, new Dictionary<string, string[]> { ["move"] = [MoveNotSupported] });
+        var found = await ProjectLookup.FindAsync(projects, request, projectName);
+        return found.Failed ? found.Problem : MoveProblem(found.Project, new Dictionary<string, string[]> { ["move"] = [MoveNotSupported] });
     }
 
     /// <summary>

@@ -75,14 +75,8 @@ public sealed class ProjectsApi(ProjectService projects, ILogger<ProjectsApi> lo
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{projectName}")] HttpRequest request,
         string projectName)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (ApiVersions.Check(request) is { } versionError)
-        {
-            return versionError;
-        }
-
-        var project = await projects.GetAsync(projectName, request.HttpContext.RequestAborted);
-        return project is null ? ApiProblems.NotFound($"Project '{projectName}' does not exist.") : new OkObjectResult(ProjectView.From(project));
+        var found = await ProjectLookup.FindAsync(projects, request, projectName);
+        return found.Failed ? found.Problem : new OkObjectResult(ProjectView.From(found.Project));
     }
 
     /// <summary><c>GET /api/projects</c>: every project's routing facts (name, geography, region).</summary>
