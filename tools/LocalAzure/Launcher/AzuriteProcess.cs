@@ -23,12 +23,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly string _name;
     private readonly string _dataDirectory;
     private readonly ILogger _logger;
+    private readonly AzuriteSettings _settings;
     private Process? _process;
     private TaskCompletionSource? _closed;
 
-    private AzuriteProcess(string name, string dataDirectory, int blobPort, int queuePort, int tablePort, ILogger logger)
+    private AzuriteProcess(string name, string dataDirectory, int blobPort, int queuePort, int tablePort, AzuriteSettings settings, ILogger logger)
     {
         _name = name;
+        _settings = settings;
         _dataDirectory = dataDirectory;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -58,15 +60,24 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
+    /// <summary>How this process runs (in-memory persistence, Node heap).</summary>
+    public AzuriteSettings Settings => _settings;
+
     /// <summary>Starts Azurite on three free ports and waits until all three services accept connections.</summary>
+    public static Task<AzuriteProcess> StartAsync(
+        string name, string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        StartAsync(name, dataDirectory, AzuriteSettings.Default, logger, cancellationToken);
+
+    /// <summary>Starts Azurite with the given settings on three free ports and waits until all three services accept connections.</summary>
     public static async Task<AzuriteProcess> StartAsync(
-        string name, string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default)
+        string name, string dataDirectory, AzuriteSettings settings, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         // Free ports are probed, then used: another process may take one in between, so a start
         // that fails is tried again on new ports.
         for (var attempt = 1; ; attempt++)
         {
-            var instance = new AzuriteProcess(name, dataDirectory, FreePort(), FreePort(), FreePort(), logger ?? NullLogger.Instance);
+            var instance = new AzuriteProcess(name, dataDirectory, FreePort(), FreePort(), FreePort(), settings, logger ?? NullLogger.Instance);
             try
             {
                 await instance.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -93,6 +104,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         // cannot outlive this process even if this process is killed without a chance to clean up.
         var startInfo = new ProcessStartInfo("bash")
         {
+            WorkingDirectory = _dataDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -101,13 +113,31 @@ public sealed class AzuriteProcess : IAsyncDisposable
         startInfo.ArgumentList.Add("-c");
         startInfo.ArgumentList.Add(OrphanGuardScript);
         startInfo.ArgumentList.Add("azurite-guard");
-        foreach (var argument in new[]
+        var node = new List<string> { "node" };
+        if (_settings.MaxOldSpaceSizeMb is int heapMb)
         {
-            "node", executable, "--silent", "--location", _dataDirectory, "--skipApiVersionCheck", "--disableProductStyleUrl",
+            node.Add("--max-old-space-size=" + heapMb.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        node.Add(executable);
+
+        if (_settings.InMemoryPersistence)
+        {
+            node.Add("--inMemoryPersistence"); // Azurite refuses --location with it
+        }
+        else
+        {
+            node.Add("--location");
+            node.Add(_dataDirectory);
+        }
+
+        foreach (var argument in node.Concat(new[]
+        {
+            "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl",
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
+        }))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -165,7 +195,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string OrphanGuardScript =
         "exec 3<&0; ( read -r _ <&3; kill -9 $$ ) >/dev/null 2>&1 & exec \"$@\"";
 
-    /// <summary>Stops the process (its data folder stays, so a restart finds the same data).</summary>
+    /// <summary>
+    /// Stops the process (its data folder stays, so a restart finds the same data; with
+    /// <see cref="AzuriteSettings.InMemoryPersistence"/> the data is gone and a restart starts empty).
+    /// </summary>
     public async Task StopAsync()
     {
         var process = _process;

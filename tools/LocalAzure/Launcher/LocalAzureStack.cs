@@ -28,6 +28,15 @@ public sealed class LocalAzureOptions
 
     /// <summary>Options of the ARM-compatible endpoint.</summary>
     public LocalArmOptions Arm { get; } = new();
+
+    /// <summary>
+    /// How each Azurite process runs. The default keeps data on disk (tests of regional outages need
+    /// it to survive a stop and start); <see cref="AzuriteSettings.ForLargeRuns"/> keeps it in memory
+    /// with a larger Node heap, for benches. The environment can opt in without code changes:
+    /// <c>MIGRATEHUB_AZURITE_LARGE=1</c>, or <c>MIGRATEHUB_AZURITE_IN_MEMORY=1</c> and
+    /// <c>MIGRATEHUB_AZURITE_MAX_OLD_SPACE_MB=N</c> (see <see cref="AzuriteSettings.FromEnvironment"/>).
+    /// </summary>
+    public AzuriteSettings Azurite { get; set; } = AzuriteSettings.FromEnvironment();
 }
 
 /// <summary>
@@ -82,8 +91,15 @@ public sealed class LocalAzureStack : IAsyncDisposable
             ?? Path.Combine(Path.GetTempPath(), "migratehub-localazure", Guid.NewGuid().ToString("N")[..12]);
 
         var names = options.Regions.Select(r => r.ToLowerInvariant()).Distinct().Prepend(DirectoryName).ToList();
+        if (options.Azurite.InMemoryPersistence || options.Azurite.MaxOldSpaceSizeMb is not null)
+        {
+            logger.LogInformation(
+                "Azurite for large runs: in-memory persistence {InMemory}, Node heap {HeapMb} MB",
+                options.Azurite.InMemoryPersistence, options.Azurite.MaxOldSpaceSizeMb?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
+        }
+
         var starting = names.Select(name => AzuriteProcess.StartAsync(
-            name, Path.Combine(dataRoot, name), logger, cancellationToken)).ToList();
+            name, Path.Combine(dataRoot, name), options.Azurite, logger, cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(starting).ConfigureAwait(false);

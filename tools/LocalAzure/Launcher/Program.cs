@@ -1,8 +1,16 @@
 using MigrateHub.LocalAzure;
 
 // Starts the local stand-ins on their own and prints how to reach them, until Ctrl+C.
-// Usage: dotnet run --project tools/LocalAzure/Launcher -- [region ...]
+// Usage: dotnet run --project tools/LocalAzure/Launcher -- [--large] [region ...]
+// --large: Azurite keeps its data in memory with a 16 GB Node heap limit (AzuriteSettings.ForLargeRuns);
+// the same as MIGRATEHUB_AZURITE_LARGE=1.
 var options = new LocalAzureOptions();
+if (args.Contains("--large"))
+{
+    options.Azurite = AzuriteSettings.ForLargeRuns;
+    args = args.Where(a => a != "--large").ToArray();
+}
+
 options.ServiceBusQueues.Add(new MigrateHub.LocalAzure.ServiceBus.LocalQueueOptions { Name = "uploads", LockDuration = TimeSpan.FromMinutes(1) });
 foreach (var region in args.Length > 0 ? args : ["westeurope", "northeurope"])
 {
