@@ -19,6 +19,7 @@ internal static class SimulatorCommand
         var appliance = new Option<string>("--appliance") { Description = "Appliance name (up to 14 letters, digits, hyphens).", DefaultValueFactory = _ => "sim-appliance" };
         var sourceType = new Option<string>("--source-type") { Description = "VMware, HyperV, Physical or Other.", DefaultValueFactory = _ => "VMware" };
         var credential = new Option<string?>("--credential") { Description = "Credential of an appliance registered before (it is shown only once)." };
+        var credentialFile = new Option<FileInfo?>("--credential-file") { Description = "File that keeps the appliance credential: read if it exists, written after a new registration (for the replicate and migrate commands)." };
         var rvtools = new Option<FileInfo?>("--rvtools") { Description = "Estate from an RVTools XLSX export." };
         var csv = new Option<FileInfo?>("--csv") { Description = "Estate from an Azure Migrate import CSV." };
         var generate = new Option<int?>("--generate") { Description = "Generate an estate of N VMware servers." };
@@ -31,8 +32,10 @@ internal static class SimulatorCommand
 
         var root = new RootCommand("MigrateHub appliance simulator: plays an on-premises appliance against a hub.")
         {
-            hub, key, project, geography, appliance, sourceType, credential, rvtools, csv, generate, perfDays, dependencyDays, traces, heartbeat, update, once,
+            hub, key, project, geography, appliance, sourceType, credential, credentialFile, rvtools, csv, generate, perfDays, dependencyDays, traces, heartbeat, update, once,
         };
+        root.Subcommands.Add(ReplicationCommands.CreateReplicate());
+        root.Subcommands.Add(ReplicationCommands.CreateMigrate());
         root.SetAction(async (parse, cancellationToken) =>
         {
             var sources = new object?[] { parse.GetValue(rvtools), parse.GetValue(csv), parse.GetValue(generate) }.Count(v => v is not null);
@@ -56,12 +59,19 @@ internal static class SimulatorCommand
                 : EstateBuilder.Generate(parse.GetValue(generate)!.Value);
             var traceList = days > 0 ? UtilizationTrace.Load(tracePath!) : [];
             var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(hub)!), Timeout = TimeSpan.FromMinutes(5) };
-            using var client = new ApplianceClient(http, parse.GetValue(key)!, parse.GetValue(project)!, parse.GetValue(appliance)!) { Credential = parse.GetValue(credential) };
+            var file = parse.GetValue(credentialFile);
+            var known = parse.GetValue(credential) ?? (file is { Exists: true } ? (await File.ReadAllTextAsync(file.FullName, cancellationToken)).Trim() : null);
+            using var client = new ApplianceClient(http, parse.GetValue(key)!, parse.GetValue(project)!, parse.GetValue(appliance)!) { Credential = known };
             try
             {
                 AnsiConsole.MarkupLine($"Hub [blue]{Markup.Escape(http.BaseAddress.ToString())}[/], project [blue]{Markup.Escape(client.Project)}[/], appliance [blue]{Markup.Escape(client.Appliance)}[/]: {servers.Count} servers, {days} days of performance.");
                 await client.EnsureProjectAsync(parse.GetValue(geography)!, cancellationToken);
                 await client.RegisterAsync(parse.GetValue(sourceType)!, cancellationToken);
+                if (file is not null && client.Credential != known)
+                {
+                    await SaveCredentialAsync(file, client.Credential!, cancellationToken);
+                    AnsiConsole.MarkupLine($"Appliance credential kept in [blue]{Markup.Escape(file.FullName)}[/].");
+                }
                 var runId = "sim-" + DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
                 var started = DateTimeOffset.UtcNow;
                 await AnsiConsole.Progress()
@@ -102,6 +112,21 @@ internal static class SimulatorCommand
             }
         });
         return root;
+    }
+
+    /// <summary>Writes the credential to a file only the user can read.</summary>
+    private static async Task SaveCredentialAsync(FileInfo file, string credential, CancellationToken cancellationToken)
+    {
+        file.Directory?.Create();
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(file.FullName, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(credential.AsMemory(), cancellationToken);
     }
 
     /// <summary>Heartbeats, and at each update interval a complete inventory plus the new performance points.</summary>
