@@ -174,6 +174,11 @@ internal static class ReplicationCommands
                 await stop.CancelAsync();
                 await appliance;
                 PrintJourneySummary(result, resources, agent.Status(), Name);
+                if (journey.BusyRetries > 0)
+                {
+                    AnsiConsole.MarkupLine($"[grey]{journey.BusyRetries} operations were answered 409 with no allowed operation (the item between two states) and sent again.[/]");
+                }
+
                 return 0;
             }
             catch (JourneyException ex)

@@ -60,6 +60,11 @@ public sealed class JourneyException(string message) : Exception(message);
 /// </summary>
 public sealed class MigrationJourney(HttpClient http, string userKey, string project)
 {
+    private int _busyRetries;
+
+    /// <summary>Operations answered 409 with no allowed operation (the item between two states) and sent again.</summary>
+    public int BusyRetries => _busyRetries;
+
     /// <summary>Delta cycles to wait for before the test migration.</summary>
     public int DeltaCycles { get; init; } = 3;
 
@@ -157,7 +162,7 @@ public sealed class MigrationJourney(HttpClient http, string userKey, string pro
 
         await StepAsync(JourneySteps.Cleanup,
             () => OperationForEachAsync(servers, "testMigrateCleanup", null, cancellationToken),
-            s => S(s, "testMigrateState") == "None",
+            s => S(s, "testMigrateState") == "None" && S(s, "migrationState") == "Replicating",
             _ => null).ConfigureAwait(false);
 
         await StepAsync(JourneySteps.Cutover,
@@ -229,12 +234,28 @@ public sealed class MigrationJourney(HttpClient http, string userKey, string pro
 
     private async Task PostAsync(string path, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Add("x-functions-key", userKey);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
         {
-            throw new JourneyException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Add("x-functions-key", userKey);
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return;
+            }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // 409 with no allowed operation: the item is between two states (an operation or a cycle step in progress,
+            // or the lifecycle renewing itself); the operation becomes allowed when it settles. Any other answer is final.
+            if (response.StatusCode == HttpStatusCode.Conflict && JsonNode.Parse(text)?["allowedOperations"] is JsonArray { Count: 0 } && DateTime.UtcNow < deadline)
+            {
+                Interlocked.Increment(ref _busyRetries);
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw new JourneyException($"POST {path}: {(int)response.StatusCode} {text}");
         }
     }
 
