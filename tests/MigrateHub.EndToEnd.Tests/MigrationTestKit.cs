@@ -25,6 +25,7 @@ public sealed class MigrationFixture : DevHostFixture
         options.Settings["MigrateHub:Migration:ReportTimeout"] = "00:01:00";
         options.Settings["MigrateHub:Migration:IdleTimeout"] = "00:10:00";
         options.Settings["MigrateHub:Migration:ReportPollInterval"] = "00:00:05";
+        options.Settings["MigrateHub:Migration:QueueCheckInterval"] = "00:00:03";
     }
 }
 

@@ -75,6 +75,16 @@ public static class OrchestrationFunctions
     public static Task<bool> RecordMigration([ActivityTrigger] MigrationRecordRequest input, FunctionContext context) =>
         Activity<RecordMigrationActivity>(context).RunAsync(Context(context, nameof(RecordMigrationActivity)), input);
 
+    /// <summary>Wrapper of <see cref="AcquireReplicationSlotActivity"/>.</summary>
+    [Function(nameof(AcquireReplicationSlotActivity))]
+    public static Task<SlotAnswer> AcquireReplicationSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
+        Activity<AcquireReplicationSlotActivity>(context).RunAsync(Context(context, nameof(AcquireReplicationSlotActivity)), input);
+
+    /// <summary>Wrapper of <see cref="ReleaseReplicationSlotActivity"/>.</summary>
+    [Function(nameof(ReleaseReplicationSlotActivity))]
+    public static Task<IReadOnlyList<string>> ReleaseReplicationSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
+        Activity<ReleaseReplicationSlotActivity>(context).RunAsync(Context(context, nameof(ReleaseReplicationSlotActivity)), input);
+
     /// <summary>Wrapper of <see cref="RunAssessmentOrchestrator"/>.</summary>
     [Function(nameof(RunAssessmentOrchestrator))]
     public static Task<AssessmentRunResult> RunAssessment(

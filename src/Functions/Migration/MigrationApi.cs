@@ -223,7 +223,8 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
     {
         ArgumentNullException.ThrowIfNull(status);
         return new MigrationItemState(status.MigrationState, status.TestMigrateState, status.Health, status.InitialReplicationCompleted,
-            Migrated: status.State is MachineStates.Migrated or MachineStates.Completed, Completed: status.State == MachineStates.Completed);
+            Migrated: status.State is MachineStates.Migrated or MachineStates.Completed, Completed: status.State == MachineStates.Completed,
+            Queued: status.ReplicationQueuePosition is not null);
     }
 
     /// <summary>A durable-store call; a storage failure of the region becomes <see cref="RegionUnavailableException"/> (503).</summary>

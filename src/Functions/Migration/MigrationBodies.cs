@@ -66,3 +66,10 @@ public sealed record MigrateBody(bool PerformShutdown = false, DateTimeOffset? S
 /// <param name="Error">What went wrong.</param>
 /// <param name="BytesTransferred">Bytes copied.</param>
 public sealed record WorkItemReportBody(bool Succeeded, string? Error = null, long BytesTransferred = 0);
+
+/// <summary>Body of <c>PUT migrationSettings</c>.</summary>
+public sealed record MigrationSettingsBody
+{
+    /// <summary>Servers replicating at once per appliance in this project (null: the hub's default).</summary>
+    public int? MaxConcurrentReplicationsPerAppliance { get; init; }
+}

@@ -16,10 +16,12 @@ public static class MigrationServiceCollectionExtensions
     public static IServiceCollection AddMigration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(Section))
-            .Validate(o => o.MinimumCycleInterval > TimeSpan.Zero && o.MaximumCycleInterval >= o.MinimumCycleInterval && o.ReportTimeout > TimeSpan.Zero && o.FreeDays > 0,
-                "MigrateHub:Migration: cycle intervals, report timeout and free days must be positive, the maximum interval at least the minimum.")
+            .Validate(o => o.MinimumCycleInterval > TimeSpan.Zero && o.MaximumCycleInterval >= o.MinimumCycleInterval && o.ReportTimeout > TimeSpan.Zero && o.FreeDays > 0
+                    && o.MaxConcurrentReplicationsPerAppliance > 0 && o.QueueCheckInterval > TimeSpan.Zero,
+                "MigrateHub:Migration: cycle intervals, report timeout, free days, the replication limit and the queue check interval must be positive, the maximum interval at least the minimum.")
             .ValidateOnStart();
         services.AddSingleton<MigrationRepository>();
+        services.AddSingleton<ReplicationSlots>();
         services.AddSingleton<UsageService>();
         services.AddTargetProvisioning();
         return services;

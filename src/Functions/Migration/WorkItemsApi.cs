@@ -13,7 +13,9 @@ namespace MigrateHub.Functions.Migration;
 
 /// <summary>
 /// The appliance's side of replication (appliance credential): it pulls its work items (initial seed,
-/// delta, final delta, source shutdown) and reports each, which becomes an event of the server's lifecycle.
+/// delta, final delta, source shutdown) and reports each, which becomes an event of the server's lifecycle. Work the
+/// hub no longer waits for (the server was paused, disabled, resynced or cut over) is Cancelled: it leaves the pull,
+/// <c>?state=Cancelled</c> lists it, and its report is answered 200 with that state.
 /// </summary>
 public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, MigrationRepository repository)
 {
@@ -40,8 +42,40 @@ public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, Migration
                 new Dictionary<string, string[]> { ["max"] = [$"1 to {MaxPull}."] });
         }
 
-        var items = await repository.PendingWorkAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, max, request.HttpContext.RequestAborted);
+        var state = WorkItemStates.Pending;
+        if (request.Query["state"].FirstOrDefault() is { } st)
+        {
+            if (!string.Equals(st, WorkItemStates.Pending, StringComparison.OrdinalIgnoreCase) && !string.Equals(st, WorkItemStates.Cancelled, StringComparison.OrdinalIgnoreCase))
+            {
+                return ApiProblems.Validation("Invalid query.", $"'state' is {WorkItemStates.Pending} (default) or {WorkItemStates.Cancelled}.",
+                    new Dictionary<string, string[]> { ["state"] = [$"{WorkItemStates.Pending} or {WorkItemStates.Cancelled}."] });
+            }
+
+            state = string.Equals(st, WorkItemStates.Pending, StringComparison.OrdinalIgnoreCase) ? WorkItemStates.Pending : WorkItemStates.Cancelled;
+        }
+
+        var items = await repository.WorkInStateAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, state, max, request.HttpContext.RequestAborted);
         return new OkObjectResult(new { value = items });
+    }
+
+    /// <summary>
+    /// <c>GET /api/projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}</c>: one work item with its
+    /// <c>state</c> (Pending, Reported, Cancelled), so the appliance can stop work the hub cancelled.
+    /// </summary>
+    [Function(nameof(GetWorkItem))]
+    public async Task<IActionResult> GetWorkItem(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}")] HttpRequest request,
+        string projectName, string applianceName, string workItemId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (identity, error) = await ApplianceHttpAuth.AuthenticateAsync(authenticator, request, projectName, applianceName);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var item = await repository.GetWorkItemAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, workItemId, request.HttpContext.RequestAborted);
+        return item is null ? ApiProblems.NotFound($"Work item '{workItemId}' does not exist for appliance '{applianceName}'.") : new OkObjectResult(item);
     }
 
     /// <summary><c>POST /api/projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}/report</c>: 202; a repeated report changes nothing (200).</summary>
@@ -70,8 +104,9 @@ public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, Migration
             return ApiProblems.NotFound($"Work item '{workItemId}' does not exist for appliance '{applianceName}'.");
         }
 
-        if (item.State == WorkItemStates.Reported)
+        if (item.State is WorkItemStates.Reported or WorkItemStates.Cancelled)
         {
+            // Already reported, or cancelled by the hub (pause, disable, resync, cutover): nothing is stored or sent.
             return new OkObjectResult(new { workItemId, state = item.State });
         }
 

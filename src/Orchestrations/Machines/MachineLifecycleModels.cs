@@ -32,6 +32,18 @@ public sealed record LifecycleOptions
 
     /// <summary>Cycles kept in the carried state and the custom status.</summary>
     public int RecentCycles { get; init; } = 8;
+
+    /// <summary>
+    /// Servers replicating at once per appliance (DOMAIN.md §5: 300 per appliance; 500 with scale-out); the rest
+    /// queue. The hub's default; a project's <c>migrationSettings</c> override it.
+    /// </summary>
+    public int MaxConcurrentReplicationsPerAppliance { get; init; } = 300;
+
+    /// <summary>
+    /// How often a queued server checks for a free slot and refreshes its position (a server giving back its slot
+    /// also wakes the first waiter at once).
+    /// </summary>
+    public TimeSpan QueueCheckInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Settings of enable replication for one server (from the API).</summary>
@@ -98,6 +110,27 @@ public sealed record InFlightWork(string WorkItemId, string Kind, int Cycle, Dat
 /// <param name="WorkItemId">Work item.</param>
 public sealed record WorkItemLookup(string Region, string ProjectId, string ApplianceId, string WorkItemId);
 
+/// <summary>An enable waiting for a replication slot of its appliance.</summary>
+/// <param name="RequestedAt">When replication was enabled (queue order).</param>
+public sealed record QueueWait(DateTime RequestedAt)
+{
+    /// <summary>Rank among the appliance's waiters at the last check (1 = next).</summary>
+    public int? Position { get; init; }
+
+    /// <summary>When to check again.</summary>
+    public DateTime CheckAt { get; init; }
+}
+
+/// <summary>Input of <see cref="AcquireReplicationSlotActivity"/> and <see cref="ReleaseReplicationSlotActivity"/>.</summary>
+/// <param name="Region">The project's region.</param>
+/// <param name="ProjectId">Project id.</param>
+/// <param name="ApplianceId">Appliance.</param>
+/// <param name="ServerId">Server.</param>
+/// <param name="RequestedAt">When the server asked for a slot (null: it was not queued).</param>
+/// <param name="DefaultLimit">The hub's limit (a project setting overrides it).</param>
+/// <param name="Wake">Release: how many of the first waiters to answer so they can be woken.</param>
+public sealed record SlotRequest(string Region, string ProjectId, string ApplianceId, string ServerId, DateTime? RequestedAt, int DefaultLimit, int Wake = 0);
+
 /// <summary>A cutover requested (now or at a scheduled time).</summary>
 /// <param name="PerformShutdown">Shut down the source before the final delta.</param>
 /// <param name="At">Scheduled time, or null for now.</param>
@@ -126,6 +159,12 @@ public sealed record MigrationCarry
 
     /// <summary>The work item being waited for.</summary>
     public InFlightWork? InFlight { get; init; }
+
+    /// <summary>Enable waiting for a replication slot.</summary>
+    public QueueWait? Queue { get; init; }
+
+    /// <summary>Whether the server holds a replication slot of its appliance.</summary>
+    public bool SlotHeld { get; init; }
 
     /// <summary>When the next cycle is due.</summary>
     public DateTime? NextCycleAt { get; init; }
@@ -235,6 +274,12 @@ public sealed record MachineLifecycleStatus(string State, string ServerId, strin
 
     /// <summary>Last refusal or failure.</summary>
     public string? LastMessage { get; init; }
+
+    /// <summary>While enable waits for a replication slot of its appliance: rank among the waiters (1 = next); else null.</summary>
+    public int? ReplicationQueuePosition { get; init; }
+
+    /// <summary>While queued: when replication was enabled (queue order).</summary>
+    public DateTime? ReplicationQueuedAt { get; init; }
 }
 
 /// <summary>An event sent to a machine's lifecycle: a user operation or an appliance report.</summary>
@@ -268,6 +313,9 @@ public static class MachineEventNames
 
     /// <summary>An appliance report on a work item.</summary>
     public const string WorkItemReported = "WorkItemReported";
+
+    /// <summary>A replication slot of the appliance was given back: a queued server checks again at once.</summary>
+    public const string SlotFreed = "SlotFreed";
 }
 
 /// <summary>Lifecycle stages of a machine.</summary>
@@ -298,4 +346,11 @@ public sealed record ProvisionStepRequest(TargetSettings Target, MachineDisks Di
 /// <param name="Status">The item's status to store.</param>
 /// <param name="WorkItem">A work item to issue (idempotent by id), or null.</param>
 /// <param name="ReplicationEndedAt">When replication stopped (completion or disable), for usage.</param>
-public sealed record MigrationRecordRequest(string Region, string ProjectId, string ServerId, MachineLifecycleStatus Status, WorkItem? WorkItem, DateTime? ReplicationEndedAt);
+public sealed record MigrationRecordRequest(string Region, string ProjectId, string ServerId, MachineLifecycleStatus Status, WorkItem? WorkItem, DateTime? ReplicationEndedAt)
+{
+    /// <summary>Work items the lifecycle stopped waiting for (pause, disable, resync, cutover): cancelled if still pending.</summary>
+    public IReadOnlyList<string>? CancelledWorkItemIds { get; init; }
+
+    /// <summary>The record of an enable (a new replication): the stored row is replaced.</summary>
+    public bool NewReplication { get; init; }
+}

@@ -68,6 +68,8 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     private MigrationCarry _m = input.Migration ?? new MigrationCarry();
     private WorkItem? _workItem;
     private DateTime? _replicationEndedAt;
+    private bool _newReplication;
+    private readonly List<string> _cancelled = [];
     private bool _dirty;
     private MachineLifecycleStatus? _status;
 
@@ -104,6 +106,11 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             deadline = at;
         }
 
+        if (_m.Queue is { } queue && queue.CheckAt < deadline)
+        {
+            deadline = queue.CheckAt;
+        }
+
         return deadline < Now ? Now : deadline;
     }
 
@@ -133,6 +140,8 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             TestVirtualMachineId = _m.TestVirtualMachineId,
             VirtualMachineId = _m.VirtualMachineId,
             LastMessage = _m.LastMessage,
+            ReplicationQueuePosition = _m.Queue?.Position,
+            ReplicationQueuedAt = _m.Queue?.RequestedAt,
         };
         context.SetCustomStatus(_status);
     }
@@ -145,7 +154,11 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         }
 
         await context.CallActivityAsync<bool>(nameof(RecordMigrationActivity),
-            new MigrationRecordRequest(_m.Settings.Region, input.ProjectId, input.ServerId, _status!, _workItem, _replicationEndedAt), Retries.Transient);
+            new MigrationRecordRequest(_m.Settings.Region, input.ProjectId, input.ServerId, _status!, _workItem, _replicationEndedAt)
+            {
+                CancelledWorkItemIds = _cancelled.Count > 0 ? _cancelled : null,
+                NewReplication = _newReplication,
+            }, Retries.Transient);
     }
 
     public async Task HandleEventAsync(MachineEvent e)
@@ -158,11 +171,19 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         {
             await HandleOperationAsync(operation, e);
         }
+        else if (e.Name == MachineEventNames.SlotFreed && _m.Queue is { } queue)
+        {
+            Carry(_m with { Queue = queue with { CheckAt = Now } });
+        }
     }
 
     public async Task HandleDueAsync()
     {
         var now = Now;
+        if (_m.Queue is { } queue && queue.CheckAt <= now && _m.Item.MigrationState == MigrationStates.EnableMigrationInProgress && await TakeSlotAsync())
+        {
+            await CreateSeedDisksAsync();
+        }
         if (_m.InFlight is { CheckAt: { } check } polled && now >= check && now < polled.Deadline && _m.Settings is { } settings)
         {
             // The event is the fast path; the stored report is the truth (an event can be lost around ContinueAsNew).
@@ -174,7 +195,8 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             }
             else
             {
-                Change(_m with { InFlight = polled with { CheckAt = now + _options.ReportPollInterval } });
+                // Nothing to record: only the next check moves (carried in the input).
+                Carry(_m with { InFlight = polled with { CheckAt = now + _options.ReportPollInterval } });
             }
         }
 
@@ -254,12 +276,14 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
                 await DisableAsync(decision.Next);
                 break;
             case MigrationOperation.PauseReplication:
+                Abandon();
                 Change(_m with { Item = MigrationStateMachine.Apply(decision.Next, MigrationOutcome.PauseCompleted), InFlight = null, NextCycleAt = null, Cutover = null, LastMessage = null });
                 break;
             case MigrationOperation.ResumeReplication:
                 Change(_m with { Item = MigrationStateMachine.Apply(decision.Next, MigrationOutcome.ResumeCompleted), NextCycleAt = Now, NextDelay = TimeSpan.Zero, LastMessage = null });
                 break;
             case MigrationOperation.Resync:
+                Abandon();
                 Change(_m with { Item = decision.Next with { InitialReplicationCompleted = false }, InFlight = null, NextCycleAt = null, LastMessage = null });
                 Issue(WorkItemKinds.InitialSeed, TimeSpan.Zero);
                 break;
@@ -278,6 +302,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
 
         Stage = MachineStates.Replicating;
         _options = settings.Options ?? _options;
+        _newReplication = true;
         Change(new MigrationCarry
         {
             Item = next,
@@ -285,7 +310,66 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             ReplicationStartedAt = Now,
             NextCycle = _m.NextCycle,
             HealthState = ReplicationHealthState.Normal,
+            Queue = new QueueWait(Now) { CheckAt = Now },
         });
+        Publish();
+        if (await TakeSlotAsync())
+        {
+            await CreateSeedDisksAsync();
+        }
+    }
+
+    /// <summary>Takes a replication slot of the appliance, or stays queued with its position (checked again later or when woken).</summary>
+    private async Task<bool> TakeSlotAsync()
+    {
+        var queue = _m.Queue!;
+        var settings = _m.Settings!;
+        var answer = await context.CallActivityAsync<SlotAnswer>(nameof(AcquireReplicationSlotActivity),
+            new SlotRequest(settings.Region, input.ProjectId, settings.ApplianceId, input.ServerId, queue.RequestedAt, _options.MaxConcurrentReplicationsPerAppliance),
+            Retries.Transient);
+        if (answer.Acquired)
+        {
+            Change(_m with { Queue = null, SlotHeld = true, Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.SlotAcquired) });
+            return true;
+        }
+
+        var waiting = queue with { Position = answer.Position, CheckAt = Now + _options.QueueCheckInterval };
+        if (answer.Position == queue.Position && _m.Item.Queued)
+        {
+            Carry(_m with { Queue = waiting });
+        }
+        else
+        {
+            Change(_m with { Queue = waiting, Item = _m.Item with { Queued = true } });
+        }
+
+        return false;
+    }
+
+    /// <summary>Gives back the slot (or leaves the queue); a freed slot wakes the first waiter.</summary>
+    private async Task ReleaseSlotAsync(QueueWait? queued)
+    {
+        if (!_m.SlotHeld && queued is null)
+        {
+            return;
+        }
+
+        var settings = _m.Settings!;
+        var wake = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(ReleaseReplicationSlotActivity),
+            new SlotRequest(settings.Region, input.ProjectId, settings.ApplianceId, input.ServerId, queued?.RequestedAt, _options.MaxConcurrentReplicationsPerAppliance,
+                Wake: _m.SlotHeld ? 1 : 0), Retries.Transient);
+        foreach (var server in wake.Where(w => w != input.ServerId))
+        {
+            context.SendEvent(MachineLifecycleOrchestrator.InstanceId(input.ProjectId, server), MachineLifecycleOrchestrator.EventName,
+                new MachineEvent(MachineEventNames.SlotFreed));
+        }
+
+        Change(_m with { SlotHeld = false, Queue = null });
+    }
+
+    private async Task CreateSeedDisksAsync()
+    {
+        var settings = _m.Settings!;
         Publish();
         try
         {
@@ -297,6 +381,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         catch (TaskFailedException ex)
         {
             Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.EnableFailed), LastMessage = ex.FailureDetails.ErrorMessage });
+            await ReleaseSlotAsync(null);
         }
     }
 
@@ -334,6 +419,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
 
     private void StartCutover(Shared.Migration.MigrationItemState next, bool performShutdown)
     {
+        Abandon();
         if (Blackouts.IsInside(_m.Settings?.Blackouts ?? [], new DateTimeOffset(Now, TimeSpan.Zero)))
         {
             Change(_m with
@@ -352,7 +438,9 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     private async Task DisableAsync(Shared.Migration.MigrationItemState next)
     {
         var testToClean = _m.TestVirtualMachineId is not null || _m.Item.TestMigrateState != TestMigrateStates.None;
-        Change(_m with { Item = next, InFlight = null, NextCycleAt = null, Cutover = null, LastMessage = null });
+        var queued = _m.Queue;
+        Abandon();
+        Change(_m with { Item = next, InFlight = null, NextCycleAt = null, Cutover = null, LastMessage = null, Queue = null });
         Publish();
         try
         {
@@ -367,6 +455,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
                 await context.CallActivityAsync<Shared.Provisioning.CleanupResult>(nameof(DeleteSeedDisksActivity), new ProvisionStepRequest(settings.Target, seeds), Retries.Transient);
             }
 
+            await ReleaseSlotAsync(queued);
             var after = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.DisableCompleted);
             _replicationEndedAt = Now;
             Change(_m with { Item = after, SeedDisks = null, TestVirtualMachineId = null, HealthState = ReplicationHealthState.Normal });
@@ -477,6 +566,18 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     {
         _m = next;
         _dirty = true;
+    }
+
+    /// <summary>Changes carried state that the stored item does not show (no record needed).</summary>
+    private void Carry(MigrationCarry next) => _m = next;
+
+    /// <summary>The work item in flight is no longer waited for: it is cancelled with the next record.</summary>
+    private void Abandon()
+    {
+        if (_m.InFlight is { } work)
+        {
+            _cancelled.Add(work.WorkItemId);
+        }
     }
 }
 

@@ -74,11 +74,17 @@ public sealed class RecordMigrationActivity(MigrationRepository repository) : Ta
             await repository.IssueWorkItemAsync(input.Region, work, CancellationToken.None).ConfigureAwait(false);
         }
 
+        if (input.CancelledWorkItemIds is { Count: > 0 } cancelled && input.Status.ApplianceId is { } appliance)
+        {
+            await repository.CancelWorkItemsAsync(input.Region, input.ProjectId, appliance, cancelled,
+                $"The server's replication changed ({input.Status.MigrationState}); the hub no longer waits for this work item.", CancellationToken.None).ConfigureAwait(false);
+        }
+
         var status = input.Status;
         await repository.SaveItemAsync(input.Region, input.ProjectId, input.ServerId, status.MigrationState, status.ApplianceId,
             status.ReplicationStartedAt is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : null,
             input.ReplicationEndedAt is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null,
-            JsonSerializer.Serialize(status, Json), CancellationToken.None).ConfigureAwait(false);
+            JsonSerializer.Serialize(status, Json), CancellationToken.None, input.NewReplication).ConfigureAwait(false);
         return true;
     }
 }
@@ -91,5 +97,29 @@ public sealed class ReadWorkItemReportActivity(MigrationRepository repository) :
     {
         ArgumentNullException.ThrowIfNull(input);
         return repository.GetReportAsync(input.Region, input.ProjectId, input.ApplianceId, input.WorkItemId, CancellationToken.None);
+    }
+}
+
+/// <summary>Takes a replication slot of the server's appliance, or queues the server and answers its position.</summary>
+public sealed class AcquireReplicationSlotActivity(ReplicationSlots slots) : TaskActivity<SlotRequest, SlotAnswer>
+{
+    /// <inheritdoc />
+    public override Task<SlotAnswer> RunAsync(TaskActivityContext context, SlotRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var requestedAt = new DateTimeOffset(DateTime.SpecifyKind(input.RequestedAt ?? DateTime.UtcNow, DateTimeKind.Utc));
+        return slots.TryAcquireAsync(input.Region, input.ProjectId, input.ApplianceId, input.ServerId, requestedAt, input.DefaultLimit, CancellationToken.None);
+    }
+}
+
+/// <summary>Gives back the server's replication slot (or withdraws it from the queue); answers the first waiters to wake.</summary>
+public sealed class ReleaseReplicationSlotActivity(ReplicationSlots slots) : TaskActivity<SlotRequest, IReadOnlyList<string>>
+{
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, SlotRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var requestedAt = input.RequestedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        return slots.ReleaseAsync(input.Region, input.ProjectId, input.ApplianceId, input.ServerId, requestedAt, input.Wake, CancellationToken.None);
     }
 }

@@ -38,23 +38,30 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
     /// <summary>Partition of an appliance's work items.</summary>
     public static string WorkPartition(string projectId, string applianceId) => projectId + "_" + DiscoveryTables.Escape(applianceId);
 
-    /// <summary>Stores an item's status (upsert).</summary>
+    /// <summary>
+    /// Stores an item's status with one write and no read: a merge that keeps the stored end of replication unless
+    /// one is given; <paramref name="newReplication"/> (the record of an enable) replaces the row, clearing the end
+    /// of an earlier replication.
+    /// </summary>
     public async Task SaveItemAsync(string region, string projectId, string serverId, string migrationState, string? applianceId,
-        DateTimeOffset? replicationStartedAt, DateTimeOffset? replicationEndedAt, string statusJson, CancellationToken cancellationToken)
+        DateTimeOffset? replicationStartedAt, DateTimeOffset? replicationEndedAt, string statusJson, CancellationToken cancellationToken, bool newReplication = false)
     {
         var table = await storage.Region(region).TableAsync(ItemsTable, cancellationToken).ConfigureAwait(false);
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(projectId, DiscoveryTables.Escape(serverId), cancellationToken: cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(projectId, DiscoveryTables.Escape(serverId))
         {
             ["ServerId"] = serverId,
             ["MigrationState"] = migrationState,
             ["ApplianceId"] = applianceId,
             ["ReplicationStartedAt"] = replicationStartedAt,
-            ["ReplicationEndedAt"] = replicationEndedAt ?? (existing.HasValue && replicationStartedAt is not null && existing.Value!.GetDateTimeOffset("ReplicationStartedAt") == replicationStartedAt ? existing.Value.GetDateTimeOffset("ReplicationEndedAt") : null),
             ["Status"] = statusJson,
             ["UpdatedAt"] = clock.GetUtcNow(),
         };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        if (replicationEndedAt is not null)
+        {
+            entity["ReplicationEndedAt"] = replicationEndedAt;
+        }
+
+        await table.UpsertEntityAsync(entity, newReplication ? TableUpdateMode.Replace : TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every migration item of a project.</summary>
@@ -95,17 +102,58 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
     }
 
     /// <summary>Pending work items of an appliance, oldest first, pre-failover work (shutdown, final delta) before initial seeds before deltas.</summary>
-    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(string region, string projectId, string applianceId, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WorkItem>> PendingWorkAsync(string region, string projectId, string applianceId, int max, CancellationToken cancellationToken) =>
+        WorkInStateAsync(region, projectId, applianceId, WorkItemStates.Pending, max, cancellationToken);
+
+    /// <summary>Work items of an appliance in one state (<see cref="WorkItemStates"/>), in pull order, each with its state.</summary>
+    public async Task<IReadOnlyList<WorkItem>> WorkInStateAsync(string region, string projectId, string applianceId, string state, int max, CancellationToken cancellationToken)
     {
         var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {WorkPartition(projectId, applianceId)} and State eq {WorkItemStates.Pending}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {WorkPartition(projectId, applianceId)} and State eq {state}");
         var items = new List<WorkItem>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            items.Add(JsonSerializer.Deserialize<WorkItem>(e.GetString("Payload"), Json)!);
+            items.Add(JsonSerializer.Deserialize<WorkItem>(e.GetString("Payload"), Json)! with { State = state });
         }
 
         return items.OrderBy(i => Priority(i.Kind)).ThenBy(i => i.CreatedAt).Take(max).ToList();
+    }
+
+    /// <summary>
+    /// Cancels work items the lifecycle no longer waits for (pause, disable, resync, cutover): a pending one becomes
+    /// <see cref="WorkItemStates.Cancelled"/> (ETag-guarded, so a report stored meanwhile stays); others are left.
+    /// </summary>
+    public async Task CancelWorkItemsAsync(string region, string projectId, string applianceId, IEnumerable<string> workItemIds, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItemIds);
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var partition = WorkPartition(projectId, applianceId);
+        foreach (var id in workItemIds)
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                var e = await table.GetEntityIfExistsAsync<TableEntity>(partition, id, select: ["State"], cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!e.HasValue || e.Value!.GetString("State") != WorkItemStates.Pending)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await table.UpdateEntityAsync(new TableEntity(partition, id)
+                    {
+                        ["State"] = WorkItemStates.Cancelled,
+                        ["Error"] = reason,
+                        ["CancelledAt"] = clock.GetUtcNow(),
+                    }, e.Value.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412)
+                {
+                    // Reported meanwhile: read again.
+                }
+            }
+        }
     }
 
     /// <summary>A work item, or null.</summary>

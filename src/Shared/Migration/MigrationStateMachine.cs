@@ -7,13 +7,15 @@ namespace MigrateHub.Shared.Migration;
 /// <param name="InitialReplicationCompleted">Whether the initial replication has finished (recovery points exist).</param>
 /// <param name="Migrated">The cutover created the Azure VM.</param>
 /// <param name="Completed">Migration completed: replication stopped, seed disks deleted; nothing more is allowed.</param>
+/// <param name="Queued">Enable replication waits for a replication slot of its appliance (migrationState stays EnableMigrationInProgress).</param>
 public sealed record MigrationItemState(
     string MigrationState = MigrationStates.None,
     string TestMigrateState = TestMigrateStates.None,
     string Health = ReplicationHealths.None,
     bool InitialReplicationCompleted = false,
     bool Migrated = false,
-    bool Completed = false)
+    bool Completed = false,
+    bool Queued = false)
 {
     /// <summary>A discovered server with replication not enabled.</summary>
     public static MigrationItemState Initial { get; } = new();
@@ -31,6 +33,8 @@ public enum MigrationOutcome
 {
     /// <summary>Seed disks exist; initial replication starts.</summary>
     SeedDisksCreated,
+    /// <summary>A queued enable got a replication slot of its appliance.</summary>
+    SlotAcquired,
     /// <summary>Seed disks could not be created.</summary>
     EnableFailed,
     /// <summary>Initial replication (or a resync) finished.</summary>
@@ -81,6 +85,7 @@ public static class MigrationStateMachine
         var ops = new List<string>();
         switch (state.MigrationState)
         {
+            case MigrationStates.EnableMigrationInProgress when state.Queued:
             case MigrationStates.EnableMigrationFailed:
             case MigrationStates.DisableMigrationFailed:
             case MigrationStates.InitialSeedingInProgress:
@@ -192,6 +197,7 @@ public static class MigrationStateMachine
             MigrationOutcome.TestCleanupCompleted => state with { TestMigrateState = TestMigrateStates.None },
             MigrationOutcome.MigrationSucceeded => state with { MigrationState = MigrationStates.MigrationSucceeded, Migrated = true, Health = ReplicationHealths.None },
             MigrationOutcome.MigrationFailed => state with { MigrationState = MigrationStates.MigrationFailed },
+            MigrationOutcome.SlotAcquired => state with { Queued = false },
             MigrationOutcome.DisableCompleted => state.Migrated
                 ? new MigrationItemState(MigrationStates.MigrationSucceeded, Migrated: true, Completed: true)
                 : MigrationItemState.Initial,

@@ -20,6 +20,11 @@ public static class WorkItemStates
     public const string Pending = "Pending";
     /// <summary>Reported done or failed.</summary>
     public const string Reported = "Reported";
+    /// <summary>
+    /// Withdrawn by the hub before a report (the server was paused, disabled, resynced or cut over): the appliance
+    /// stops the work; a report of it is answered 200 with this state and changes nothing.
+    /// </summary>
+    public const string Cancelled = "Cancelled";
 }
 
 /// <summary>A piece of on-premises work for an appliance.</summary>
