@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -54,13 +55,13 @@ public sealed record GroupMembers(IReadOnlyList<DiscoveredServer> Servers, int N
 
 /// <summary>
 /// The work of an assessment computation, called by the orchestration's activities (and the bench):
-/// resolving a group, assessing one batch (servers and performance read with <see cref="DiscoveryReader"/>,
-/// the engine per server as soon as its data is read, results written in batched Table writes),
-/// and recording the end.
+/// resolving a group, assessing one batch (the servers as the group resolved them, the batch's
+/// performance window read with <see cref="BatchPerformanceReader"/> (one range query per day), the
+/// engine per server, results written in batched Table writes), and recording the end.
 /// </summary>
-public sealed class AssessmentRunner(AssessmentStore store, DiscoveryReader reader, ApplianceRepository appliances, AssessmentEngine engine, ILogger<AssessmentRunner> logger)
+public sealed class AssessmentRunner(AssessmentStore store, DiscoveryReader reader, BatchPerformanceReader performance, ApplianceRepository appliances, AssessmentEngine engine, ILogger<AssessmentRunner> logger)
 {
-    /// <summary>Servers of a batch read and assessed concurrently.</summary>
+    /// <summary>Servers read concurrently when a batch has no server snapshot (point reads).</summary>
     public const int ServersInFlight = 8;
 
     /// <summary>The group's discovered servers now, with a fingerprint of them.</summary>
@@ -115,14 +116,19 @@ public sealed class AssessmentRunner(AssessmentStore store, DiscoveryReader read
     public async Task<PreparedAssessment> PrepareAsync(AssessmentRunRequest run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        var started = Stopwatch.GetTimestamp();
         var assessment = await store.GetAssessmentAsync(run.Region, run.ProjectId, run.Group, run.Assessment, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Assessment '{run.Assessment}' of group '{run.Group}' does not exist.");
         var members = await ResolveGroupAsync(run.Region, run.ProjectId, run.Group, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Group '{run.Group}' does not exist.");
-        var batches = members.Servers.Select(s => s.Id).Chunk(Math.Max(1, run.BatchSize)).Select(c => (IReadOnlyList<string>)c).ToList();
+        // Batches are runs of consecutive row keys, so that a batch's performance is one key range per day.
+        var batches = members.Servers.OrderBy(s => DiscoveryTables.Escape(s.Id), StringComparer.Ordinal)
+            .Chunk(Math.Max(1, run.BatchSize))
+            .Select(c => ((IReadOnlyList<string>)c.Select(s => s.Id).ToList(), (IReadOnlyList<DiscoveredServer>?)c))
+            .ToList();
         await store.WriteBatchesAsync(run.Region, run.Partition, batches, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Assessment {AssessmentId} of project {ProjectId}, run {RunId}: {Machines} servers in {Batches} batches",
-            AssessmentKeys.AssessmentId(run.Group, run.Assessment), run.ProjectId, run.RunId, members.Servers.Count, batches.Count);
+        logger.LogInformation("Assessment {AssessmentId} of project {ProjectId}, run {RunId}: {Machines} servers in {Batches} batches (prepared in {PrepareMs:0} ms)",
+            AssessmentKeys.AssessmentId(run.Group, run.Assessment), run.ProjectId, run.RunId, members.Servers.Count, batches.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new PreparedAssessment(members.Servers.Count, members.NotFound, batches.Count, members.DataVersion, assessment.Settings.Currency);
     }
 
@@ -134,26 +140,46 @@ public sealed class AssessmentRunner(AssessmentStore store, DiscoveryReader read
         var assessment = await store.GetAssessmentAsync(run.Region, run.ProjectId, run.Group, run.Assessment, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Assessment '{run.Assessment}' of group '{run.Group}' does not exist.");
         var settings = assessment.Settings;
-        var ids = await store.ReadBatchAsync(run.Region, run.Partition, request.Batch, cancellationToken).ConfigureAwait(false);
-        var machines = new AssessedMachine?[ids.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, ids.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = ServersInFlight, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                var view = await reader.GetServerAsync(run.Region, run.ProjectId, ids[i], ct).ConfigureAwait(false);
-                if (view is null)
-                {
-                    return;
-                }
-
-                var series = await ReadPerformanceAsync(run.Region, run.ProjectId, view.Server, settings, run.AsOf, ct).ConfigureAwait(false);
-                machines[i] = engine.Assess(new AssessmentInput(view.Server, series), settings);
-            }).ConfigureAwait(false);
-
-        var assessed = machines.Where(m => m is not null).Select(m => m!).ToList();
+        var started = Stopwatch.GetTimestamp();
+        var (ids, snapshot) = await store.ReadBatchServersAsync(run.Region, run.Partition, request.Batch, cancellationToken).ConfigureAwait(false);
+        var servers = snapshot ?? await ReadServersAsync(run.Region, run.ProjectId, ids, cancellationToken).ConfigureAwait(false);
+        var serversRead = Stopwatch.GetTimestamp();
+        var series = await ReadPerformanceAsync(run.Region, run.ProjectId, servers, settings, run.AsOf, cancellationToken).ConfigureAwait(false);
+        var performanceRead = Stopwatch.GetTimestamp();
+        var assessed = new AssessedMachine[servers.Count];
+        Parallel.For(
+            0,
+            servers.Count,
+            new ParallelOptions { CancellationToken = cancellationToken },
+            i => assessed[i] = engine.Assess(new AssessmentInput(servers[i], series.GetValueOrDefault(servers[i].Id)), settings));
+        var computed = Stopwatch.GetTimestamp();
         await store.WriteResultsAsync(run.Region, run.Partition, assessed, cancellationToken).ConfigureAwait(false);
-        return AssessmentSummary.Of(assessed, settings.Currency) with { MachinesNotFound = ids.Count - assessed.Count };
+        logger.LogInformation(
+            "Assessment run {RunId}, batch {Batch}: {Machines} servers ({Snapshot}) in {ServersMs:0} ms, performance ({Points} points) in {PerformanceMs:0} ms, engine {EngineMs:0} ms, results written in {WriteMs:0} ms",
+            run.RunId, request.Batch, servers.Count, snapshot is null ? "read one by one" : "from the batch", Stopwatch.GetElapsedTime(started, serversRead).TotalMilliseconds,
+            series.Values.Sum(v => (long)v.Count), Stopwatch.GetElapsedTime(serversRead, performanceRead).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(performanceRead, computed).TotalMilliseconds, Stopwatch.GetElapsedTime(computed).TotalMilliseconds);
+        return AssessmentSummary.Of(assessed, settings.Currency) with { MachinesNotFound = ids.Count - assessed.Length };
+    }
+
+    /// <summary>
+    /// Reads the performance history a batch of servers is sized on (none when sizing as on premises,
+    /// none for imported servers): the window of the settings ending at <c>HistoryEnd</c> or at
+    /// <paramref name="asOf"/>, one range query per day for the whole batch.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PerformanceSeries>> ReadPerformanceAsync(
+        string region, string projectId, IReadOnlyList<DiscoveredServer> servers, AssessmentSettings settings, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(settings);
+        var sized = settings.Sizing == SizingCriterion.AsOnPremises ? [] : servers.Where(s => !s.IsImported).ToList();
+        if (sized.Count == 0)
+        {
+            return new Dictionary<string, PerformanceSeries>(StringComparer.Ordinal);
+        }
+
+        var to = settings.HistoryEnd ?? asOf;
+        return await performance.ReadAsync(region, projectId, sized, to - settings.HistoryWindow, to, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -227,6 +253,17 @@ public sealed class AssessmentRunner(AssessmentStore store, DiscoveryReader read
         }
 
         return Convert.ToHexString(hash.GetHashAndReset())[..32];
+    }
+
+    /// <summary>Servers of a batch written without a snapshot, read one by one (those no longer discovered are left out).</summary>
+    private async Task<IReadOnlyList<DiscoveredServer>> ReadServersAsync(string region, string projectId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var views = new ServerView?[ids.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, ids.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ServersInFlight, CancellationToken = cancellationToken },
+            async (i, ct) => views[i] = await reader.GetServerAsync(region, projectId, ids[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return views.Where(v => v is not null).Select(v => v!.Server).ToList();
     }
 
     private async IAsyncEnumerable<DiscoveredServer> AllServersAsync(string region, string projectId, ServerFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -6,6 +7,7 @@ using Azure.Data.Tables;
 using MigrateHub.Shared.Assessment;
 using MigrateHub.Shared.Configuration;
 using MigrateHub.Shared.Discovery;
+using MigrateHub.Shared.Inventory;
 using MigrateHub.Shared.Storage;
 
 namespace MigrateHub.Shared.Assessments;
@@ -18,6 +20,12 @@ public sealed class AssessmentStore(HubStorage storage)
 {
     private const int Batch = 100;
     private const int ChunkChars = 30_000;
+
+    /// <summary>Largest binary property (Table Storage: 64 KiB).</summary>
+    private const int SnapshotChunkBytes = 64 * 1024;
+
+    /// <summary>Largest server snapshot kept in a batch entity (room left for the ids within the 1 MiB entity).</summary>
+    public const int MaxSnapshotBytes = 8 * SnapshotChunkBytes;
 
     /// <summary>JSON of stored documents and of the API (camelCase, enums as names).</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
@@ -181,14 +189,36 @@ public sealed class AssessmentStore(HubStorage storage)
     // ---------------------------------------------------------------- batches and results
 
     /// <summary>Writes the batches of a computation (server ids per batch); returns the number of batches.</summary>
-    public async Task<int> WriteBatchesAsync(string region, string partition, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken cancellationToken)
+    public Task<int> WriteBatchesAsync(string region, string partition, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        return WriteBatchesAsync(region, partition, batches.Select(ids => (ids, (IReadOnlyList<DiscoveredServer>?)null)).ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the batches of a computation: the server ids and, when it fits in the entity (gzip JSON
+    /// in binary chunks of at most 64 KiB, <see cref="MaxSnapshotBytes"/> in all), the servers as the
+    /// group resolved them, so a batch assesses exactly the inventory its fingerprint describes without
+    /// reading each server again. Returns the number of batches.
+    /// </summary>
+    public async Task<int> WriteBatchesAsync(string region, string partition, IReadOnlyList<(IReadOnlyList<string> Ids, IReadOnlyList<DiscoveredServer>? Servers)> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batches);
         var table = await TableAsync(region, AssessmentKeys.BatchesTable, cancellationToken).ConfigureAwait(false);
-        var entities = batches.Select((ids, i) =>
+        var entities = batches.Select((batch, i) =>
         {
-            var e = new TableEntity(partition, BatchKey(i)) { ["Count"] = ids.Count };
-            SetChunked(e, "Ids", JsonSerializer.Serialize(ids, Json));
+            var e = new TableEntity(partition, BatchKey(i)) { ["Count"] = batch.Ids.Count };
+            SetChunked(e, "Ids", JsonSerializer.Serialize(batch.Ids, Json));
+            if (batch.Servers is { } servers && Compress(JsonSerializer.SerializeToUtf8Bytes(servers, Json)) is { Length: <= MaxSnapshotBytes } snapshot)
+            {
+                var chunks = (snapshot.Length + SnapshotChunkBytes - 1) / SnapshotChunkBytes;
+                e["ServersChunks"] = chunks;
+                for (var c = 0; c < chunks; c++)
+                {
+                    e["Servers" + c.ToString(CultureInfo.InvariantCulture)] = snapshot.AsSpan(c * SnapshotChunkBytes, Math.Min(SnapshotChunkBytes, snapshot.Length - (c * SnapshotChunkBytes))).ToArray();
+                }
+            }
+
             return e;
         });
         await SubmitAsync(table, entities, TableTransactionActionType.UpsertReplace, cancellationToken).ConfigureAwait(false);
@@ -196,11 +226,30 @@ public sealed class AssessmentStore(HubStorage storage)
     }
 
     /// <summary>The server ids of one batch.</summary>
-    public async Task<IReadOnlyList<string>> ReadBatchAsync(string region, string partition, int batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReadBatchAsync(string region, string partition, int batch, CancellationToken cancellationToken) =>
+        (await ReadBatchServersAsync(region, partition, batch, cancellationToken).ConfigureAwait(false)).Ids;
+
+    /// <summary>The server ids of one batch and the servers as resolved when it was written (null when not kept).</summary>
+    public async Task<(IReadOnlyList<string> Ids, IReadOnlyList<DiscoveredServer>? Servers)> ReadBatchServersAsync(string region, string partition, int batch, CancellationToken cancellationToken)
     {
         var table = await TableAsync(region, AssessmentKeys.BatchesTable, cancellationToken).ConfigureAwait(false);
         var response = await table.GetEntityAsync<TableEntity>(partition, BatchKey(batch), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<List<string>>(GetChunked(response.Value, "Ids") ?? "[]", Json)!;
+        var e = response.Value;
+        var ids = JsonSerializer.Deserialize<List<string>>(GetChunked(e, "Ids") ?? "[]", Json)!;
+        if (e.GetInt32("ServersChunks") is not { } chunks)
+        {
+            return (ids, null);
+        }
+
+        using var compressed = new MemoryStream();
+        for (var c = 0; c < chunks; c++)
+        {
+            compressed.Write(e.GetBinary("Servers" + c.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        compressed.Position = 0;
+        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        return (ids, JsonSerializer.Deserialize<List<DiscoveredServer>>(gzip, Json));
     }
 
     /// <summary>Writes assessed machines (upsert: a retried batch rewrites the same rows).</summary>
@@ -261,6 +310,17 @@ public sealed class AssessmentStore(HubStorage storage)
                 }
             }
         }).ConfigureAwait(false);
+    }
+
+    private static byte[] Compress(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
     }
 
     private static string BatchKey(int batch) => batch.ToString("00000", CultureInfo.InvariantCulture);

@@ -13,6 +13,7 @@ public static class AssessmentsServiceCollectionExtensions
     {
         services.TryAddSingleton(_ => new AssessmentEngine());
         services.AddSingleton<AssessmentStore>();
+        services.AddSingleton<BatchPerformanceReader>();
         services.AddSingleton<AssessmentRunner>();
         services.AddSingleton<AssessmentReports>();
         services.AddSingleton<AssessmentService>();
