@@ -41,7 +41,7 @@ internal static class ReplicationCommands
         }
 
         public string? CredentialOf(ParseResult parse) =>
-            parse.GetValue(Credential) ?? (parse.GetValue(CredentialFile) is { Exists: true } f ? File.ReadAllText(f.FullName).Trim() : null);
+            parse.GetValue(Credential) ?? (parse.GetValue(CredentialFile) is { Exists: true } f && File.ReadAllText(f.FullName).Trim() is { Length: > 0 } key ? key : null);
 
         public IReadOnlyList<DiscoveredServer> EstateOf(ParseResult parse) =>
             parse.GetValue(RvTools) is { } x ? EstateBuilder.FromRvTools(x.FullName)
@@ -118,7 +118,7 @@ internal static class ReplicationCommands
         var vnet = new Option<string>("--vnet-id") { Description = "ARM id of the target virtual network (must exist).", Required = true };
         var subnet = new Option<string>("--subnet") { Description = "Target subnet.", DefaultValueFactory = _ => "default" };
         var noShutdown = new Option<bool>("--no-shutdown") { Description = "Cut over without shutting the sources down first." };
-        var arm = new Option<Uri?>("--arm") { Description = "A local ARM-compatible endpoint (https://127.0.0.1:PORT) to list the target resource group after each step." };
+        var arm = new Option<string?>("--arm") { Description = "A local ARM-compatible endpoint (https://127.0.0.1:PORT) to list the target resource group after each step." };
         var command = new Command("migrate", "Migrate a few discovered servers end to end (enable replication, initial and delta cycles, test migration, cleanup, cutover, complete) while answering the work items as the appliance.")
         {
             key, servers, server, deltas, subscription, resourceGroup, region, vmSize, vnet, subnet, noShutdown, arm,
@@ -136,7 +136,14 @@ internal static class ReplicationCommands
             var project = parse.GetValue(common.Project)!;
             var estate = common.EstateOf(parse);
             using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(common.Hub)!), Timeout = TimeSpan.FromSeconds(60) };
-            using var armHttp = parse.GetValue(arm) is { } armUri ? LocalArmHttp(armUri) : null;
+            Uri? armUri = null;
+            if (parse.GetValue(arm) is { } armText && (!Uri.TryCreate(armText.TrimEnd('/') + "/", UriKind.Absolute, out armUri) || !armUri.IsLoopback))
+            {
+                AnsiConsole.MarkupLine("[red]--arm is the URL of a local ARM-compatible endpoint on the loopback (https://127.0.0.1:PORT).[/]");
+                return 2;
+            }
+
+            using var armHttp = armUri is null ? null : LocalArmHttp(armUri);
             var replication = common.ReplicationOf(parse);
             var agent = new ReplicationAgent(new WorkItemClient(http, project, parse.GetValue(common.Appliance)!, credential), estate, replication, common.AgentOf(parse));
             var journey = new MigrationJourney(http, parse.GetValue(key)!, project) { DeltaCycles = parse.GetValue(deltas), PerformShutdown = !parse.GetValue(noShutdown) };
@@ -226,20 +233,20 @@ internal static class ReplicationCommands
         steps.AddRow("[bold]total[/]", $"[bold]{result.Steps.Sum(t => t.Duration.TotalSeconds):0.0} s[/]", "");
         AnsiConsole.Write(steps);
 
-        var servers = new Table().Border(TableBorder.Simple).AddColumns("Server", "Cycles (kind: duration, wait before)", "Health", "Azure VM", "Final state");
+        var servers = new Table().Border(TableBorder.Simple).AddColumns("Server", "Cycles: duration (wait before it)", "Health", "Azure VM", "Final state");
         foreach (var (id, views) in result.Items.OrderBy(i => name(i.Key), StringComparer.OrdinalIgnoreCase))
         {
             var replicated = views.GetValueOrDefault(JourneySteps.Replicate);
             var cycles = replicated?["cycles"]?.AsArray().Select(c => c!).Select(c =>
             {
                 var duration = c["endedAt"] is null ? "-" : $"{(c["endedAt"]!.GetValue<DateTimeOffset>() - c["startedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds:0.0}s";
-                var wait = c["delayBefore"] is null ? "" : $", +{TimeSpan.Parse(MigrationJourney.S(c, "delayBefore"), CultureInfo.InvariantCulture).TotalSeconds:0.0}s";
-                return $"{(MigrationJourney.S(c, "kind") == "InitialSeed" ? "seed" : "delta")}: {duration}{wait}";
+                var wait = c["delayBefore"] is null ? "" : $" (+{TimeSpan.Parse(MigrationJourney.S(c, "delayBefore"), CultureInfo.InvariantCulture).TotalSeconds:0.0}s)";
+                return MigrationJourney.S(c, "kind") == "InitialSeed" ? $"seed {duration}" : $"Δ{c["number"]} {duration}{wait}";
             }) ?? [];
             var migrated = views.GetValueOrDefault(JourneySteps.Cutover);
             var done = views.GetValueOrDefault(JourneySteps.Complete);
             servers.AddRow(
-                Markup.Escape(name(id)), Markup.Escape(string.Join("; ", cycles)), Markup.Escape(replicated is null ? "" : MigrationJourney.S(replicated, "health")),
+                Markup.Escape(name(id)), Markup.Escape(string.Join(", ", cycles)), Markup.Escape(replicated is null ? "" : MigrationJourney.S(replicated, "health")),
                 Markup.Escape(migrated?["virtualMachineId"]?.GetValue<string>()?.Split('/').Last() ?? "-"),
                 Markup.Escape(done is null ? "-" : $"{MigrationJourney.S(done, "state")} ({MigrationJourney.S(done, "migrationState")})"));
         }

@@ -61,6 +61,7 @@ internal static class SimulatorCommand
             var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(hub)!), Timeout = TimeSpan.FromMinutes(5) };
             var file = parse.GetValue(credentialFile);
             var known = parse.GetValue(credential) ?? (file is { Exists: true } ? (await File.ReadAllTextAsync(file.FullName, cancellationToken)).Trim() : null);
+            known = string.IsNullOrWhiteSpace(known) ? null : known;
             using var client = new ApplianceClient(http, parse.GetValue(key)!, parse.GetValue(project)!, parse.GetValue(appliance)!) { Credential = known };
             try
             {

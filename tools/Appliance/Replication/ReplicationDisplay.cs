@@ -139,9 +139,10 @@ internal sealed class ReplicationDisplay
         {
             rows.Add(new Markup($"[bold]Migration step: {Markup.Escape(journey.Step)}[/]  {journey.Done}/{journey.Total} servers done"));
             var items = new Table().Border(TableBorder.Simple).AddColumns("Server", "State", "Migration state", "Test", "Deltas", "Health");
-            foreach (var (id, item) in journey.Items.OrderBy(i => i.Key, StringComparer.Ordinal).Take(20))
+            foreach (var (id, item) in journey.Items.OrderBy(i => MigrationJourney.S(i.Value, "serverName"), StringComparer.OrdinalIgnoreCase).Take(20))
             {
-                items.AddRow(Markup.Escape(id), Markup.Escape(MigrationJourney.S(item, "state")), Markup.Escape(MigrationJourney.S(item, "migrationState")),
+                var name = MigrationJourney.S(item, "serverName");
+                items.AddRow(Markup.Escape(name.Length > 0 && name != id ? name : id), Markup.Escape(MigrationJourney.S(item, "state")), Markup.Escape(MigrationJourney.S(item, "migrationState")),
                     Markup.Escape(MigrationJourney.S(item, "testMigrateState")), (item["deltaCyclesCompleted"]?.GetValue<int>() ?? 0).ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(MigrationJourney.S(item, "health")));
             }
