@@ -24,6 +24,12 @@ public sealed class DiscoveryOptions
 
     /// <summary>Messages processed concurrently by a consumer.</summary>
     public int MaxConcurrentUploads { get; set; } = 4;
+
+    /// <summary>
+    /// Lifecycle starts in flight for one upload's new servers. Each start makes its orchestration run on
+    /// the region's task hub storage, which the ingestion shares, so starts are paced rather than flooded.
+    /// </summary>
+    public int LifecycleStartsInFlight { get; set; } = 8;
 }
 
 /// <summary>

@@ -12,11 +12,15 @@ namespace MigrateHub.Functions.Discovery;
 /// <summary>
 /// Starts the lifecycle orchestration (<c>{projectId}:{serverId}</c>) of servers that have none yet,
 /// idempotently, and marks them in the Servers table. Called by the consumer after an inventory is
-/// ingested and by the sweep for starts that were lost.
+/// ingested and by the sweep for starts that were lost. Starts go in batches of
+/// <see cref="BatchSize"/>, <see cref="DiscoveryOptions.LifecycleStartsInFlight"/> at a time, each batch
+/// marked as soon as it is started (a crash loses at most one batch's marks; the sweep restarts those,
+/// and a start of an existing instance is a no-op).
 /// </summary>
-public sealed class MachineLifecycleStarter(HubStorage storage, IngestionService ingestion, ILogger<MachineLifecycleStarter> logger)
+public sealed class MachineLifecycleStarter(HubStorage storage, IngestionService ingestion, Microsoft.Extensions.Options.IOptions<DiscoveryOptions> options, ILogger<MachineLifecycleStarter> logger)
 {
-    private const int StartsInFlight = 64;
+    /// <summary>Servers started, then marked, together.</summary>
+    public const int BatchSize = 100;
 
     /// <summary>Starts the lifecycles of <paramref name="servers"/> and marks them started.</summary>
     public async Task StartAsync(DurableTaskClient durable, string region, string projectId, IReadOnlyList<DiscoveredServer> servers, CancellationToken cancellationToken)
@@ -28,10 +32,18 @@ public sealed class MachineLifecycleStarter(HubStorage storage, IngestionService
             return;
         }
 
+        foreach (var batch in servers.Chunk(BatchSize))
+        {
+            await StartBatchAsync(durable, region, projectId, batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartBatchAsync(DurableTaskClient durable, string region, string projectId, DiscoveredServer[] servers, CancellationToken cancellationToken)
+    {
         var started = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Parallel.ForEachAsync(
             servers,
-            new ParallelOptions { MaxDegreeOfParallelism = StartsInFlight, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.LifecycleStartsInFlight), CancellationToken = cancellationToken },
             async (server, ct) =>
             {
                 var instanceId = MachineLifecycleOrchestrator.InstanceId(projectId, server.Id);

@@ -50,15 +50,31 @@ public static partial class UploadBody
     /// <summary>Reads, decompresses, deserialises and validates an upload.</summary>
     public static async Task<(UploadPayload? Payload, byte[]? Json, IActionResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var (payload, json, _, error) = await ReadWithBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        return (payload, json, error);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/>, and also returns the body as sent when it was gzip (so that it can
+    /// be stored as is, without compressing the JSON again); null for a plain JSON body.
+    /// </summary>
+    public static async Task<(UploadPayload? Payload, byte[]? Json, byte[]? Gzip, IActionResult? Error)> ReadWithBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
-        var (raw, error) = await ReadRawAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
+        var (raw, rawError) = await ReadRawAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (rawError is not null)
         {
-            return (null, null, error);
+            return (null, null, null, rawError);
         }
 
+        var (payload, json, error) = Parse(request, raw!);
+        return (payload, json, error is null && !ReferenceEquals(json, raw) ? raw : null, error);
+    }
+
+    private static (UploadPayload? Payload, byte[]? Json, IActionResult? Error) Parse(HttpRequest request, byte[] raw)
+    {
         var declaredGzip = request.Headers.ContentEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
-        var looksGzip = raw!.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b;
+        var looksGzip = raw.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b;
         var json = raw;
         if (declaredGzip || looksGzip)
         {

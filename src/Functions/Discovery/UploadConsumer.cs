@@ -88,9 +88,7 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
             UploadPayload payload;
             try
             {
-                var json = await uploads.ReadPayloadAsync(region, upload, cancellationToken).ConfigureAwait(false);
-                logger.LogDebug("Upload {UploadId}: read {Bytes} bytes", upload.UploadId, json.Length);
-                payload = JsonSerializer.Deserialize<UploadPayload>(json, DiscoveryJson.Options)
+                payload = await uploads.ReadPayloadObjectAsync(region, upload, cancellationToken).ConfigureAwait(false)
                     ?? throw new JsonException("The payload is null.");
             }
             catch (RequestFailedException ex) when (ex.Status == 404)

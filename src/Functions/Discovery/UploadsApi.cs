@@ -42,7 +42,7 @@ public sealed class UploadsApi(ApplianceAuthenticator authenticator, UploadServi
             return ApiProblems.Validation("Invalid upload id.", idError, new Dictionary<string, string[]> { ["uploadId"] = [idError] });
         }
 
-        var (payload, json, error) = await UploadBody.ReadAsync(request, cancellationToken);
+        var (payload, json, gzip, error) = await UploadBody.ReadWithBodyAsync(request, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -60,7 +60,7 @@ public sealed class UploadsApi(ApplianceAuthenticator authenticator, UploadServi
             }
         }
 
-        var outcome = await uploads.AcceptAsync(identity.Region, identity.ProjectId, appliance, uploadId, payload.Kind!, payload.ItemCount, json, cancellationToken);
+        var outcome = await uploads.AcceptAsync(identity.Region, identity.ProjectId, appliance, uploadId, payload.Kind!, payload.ItemCount, json, gzip, cancellationToken);
         if (outcome is AcceptOutcome.Conflict conflict)
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "Upload id already used.",

@@ -170,29 +170,27 @@ public sealed class IngestionService(HubStorage storage, ILogger<IngestionServic
     private async Task<int> IngestPerformanceAsync(UploadSource source, IReadOnlyList<ServerPerformance> performance, CancellationToken cancellationToken)
     {
         var table = await storage.Region(source.Region).TableAsync(DiscoveryTables.Performance, cancellationToken).ConfigureAwait(false);
-        var entities = new Dictionary<(string Partition, string Row), TableEntity>();
-        var points = 0;
+
+        // A server listed twice in one upload: its later entry wins slot by slot, as separate merges would.
+        var byServer = new Dictionary<string, IReadOnlyList<PerformancePoint>>(StringComparer.Ordinal);
         foreach (var server in performance)
         {
-            var row = DiscoveryTables.Escape(server.ServerId!);
-            foreach (var (day, slots) in PerformanceCodec.Group(server.Points!))
-            {
-                var partition = DiscoveryTables.PerformancePartition(source.ProjectId, day);
-                if (!entities.TryGetValue((partition, row), out var entity))
-                {
-                    entities[(partition, row)] = entity = new TableEntity(partition, row);
-                }
-
-                foreach (var (slot, list) in slots)
-                {
-                    entity[PerformanceCodec.SlotName(slot)] = PerformanceCodec.Encode(list);
-                    points += list.Count;
-                }
-            }
+            var points = server.AllPoints();
+            byServer[server.ServerId!] = byServer.TryGetValue(server.ServerId!, out var earlier)
+                ? PerformanceCodec.Overlay(earlier, points)
+                : points;
         }
 
-        await SubmitAsync(table, entities.Values, TableTransactionActionType.UpsertMerge, cancellationToken).ConfigureAwait(false);
-        return points;
+        var writes = new List<(TableEntity Entity, TableTransactionActionType Action)>();
+        var written = 0;
+        foreach (var (serverId, serverPoints) in byServer)
+        {
+            writes.AddRange(PerformanceCodec.DayEntities(source.ProjectId, serverId, serverPoints, out var count));
+            written += count;
+        }
+
+        await SubmitAsync(table, writes, cancellationToken).ConfigureAwait(false);
+        return written;
     }
 
     private async Task<int> IngestSoftwareAsync(UploadSource source, IReadOnlyList<ServerSoftware> software, CancellationToken cancellationToken)
@@ -279,6 +277,19 @@ public sealed class IngestionService(HubStorage storage, ILogger<IngestionServic
         }
 
         return result;
+    }
+
+    /// <summary>Submits entities, each with its own action, in transactions of at most 100, grouped by partition, several in flight.</summary>
+    internal static async Task SubmitAsync(TableClient table, IEnumerable<(TableEntity Entity, TableTransactionActionType Action)> writes, CancellationToken cancellationToken)
+    {
+        var batches = writes
+            .GroupBy(w => w.Entity.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(g => g.Chunk(DiscoveryTables.BatchSize))
+            .ToList();
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
+            async (batch, ct) => await table.SubmitTransactionAsync(batch.Select(w => new TableTransactionAction(w.Action, w.Entity)), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Submits entities in transactions of at most 100, grouped by partition, several in flight.</summary>

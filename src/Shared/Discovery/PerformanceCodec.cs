@@ -7,11 +7,20 @@ using MigrateHub.Shared.Inventory;
 namespace MigrateHub.Shared.Discovery;
 
 /// <summary>
-/// Compact storage of performance points: one entity per server and day, one binary property per
-/// 10-minute slot of the day ("s000" .. "s143") holding the slot's points (one for 10-minute peaks,
-/// two for 5-minute physical points). A slot is the unit of write: upserts merge slots, so a
-/// redelivered or repeated upload rewrites the same bytes and a later upload adds its slots
-/// without reading the entity first.
+/// Storage of performance points: one entity per server and UTC day (PK <c>{projectId}_{yyyyMMdd}</c>,
+/// RK server id), in one of two layouts, both readable by <see cref="DecodeEntity"/>:
+/// <list type="bullet">
+/// <item>An upload that holds <b>every 10-minute slot of a day</b> (the usual case: an appliance's
+/// first upload and every past day of it) writes the day as a few binary chunks (<c>d0</c>, <c>d1</c>, ...,
+/// at most 64 KiB each) of one columnar encoding of all its points, with an <b>upsert-replace</b>: it
+/// supersedes every slot of that day, which is what a merge of all 144 slots would do, and it removes
+/// older per-slot properties with it.</item>
+/// <item>An upload that holds <b>part of a day</b> (periodic updates) merges one binary property per
+/// 10-minute slot (<c>s000</c>..<c>s143</c>), as before: a later upload adds its slots to the day without a
+/// read, and a slot written this way overrides the same slot of the chunks (it was written after them,
+/// since a replace would have removed it).</item>
+/// </list>
+/// Both writes are idempotent: the same upload again writes the same bytes.
 /// </summary>
 public static class PerformanceCodec
 {
@@ -102,50 +111,306 @@ public static class PerformanceCodec
     public static IEnumerable<PerformancePoint> Decode(DateOnly day, byte[] data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var result = new List<PerformancePoint>();
         var span = data.AsSpan();
         var count = span[0];
+        var result = new List<PerformancePoint>(count);
         var o = 1;
         var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         for (var i = 0; i < count; i++)
         {
-            var seconds = BinaryPrimitives.ReadInt32LittleEndian(span[o..]);
-            o += 4;
-            var cpu = ReadFloat(span, ref o);
-            var mem = ReadFloat(span, ref o);
-            var netIn = ReadFloat(span, ref o);
-            var netOut = ReadFloat(span, ref o);
-            var diskCount = span[o++];
-            var disks = new DiskPerformance[diskCount];
-            for (var d = 0; d < diskCount; d++)
-            {
-                var n = span[o++];
-                var id = Encoding.UTF8.GetString(span.Slice(o, n));
-                o += n;
-                disks[d] = new DiskPerformance(id, ReadFloat(span, ref o), ReadFloat(span, ref o), ReadFloat(span, ref o), ReadFloat(span, ref o));
-            }
-
-            result.Add(new PerformancePoint(midnight.AddSeconds(seconds), cpu, mem, disks, netIn, netOut));
+            result.Add(ReadPoint(span, ref o, midnight));
         }
 
         return result;
+    }
+
+    private static PerformancePoint ReadPoint(ReadOnlySpan<byte> span, ref int o, DateTimeOffset midnight)
+    {
+        var seconds = BinaryPrimitives.ReadInt32LittleEndian(span[o..]);
+        o += 4;
+        var cpu = ReadFloat(span, ref o);
+        var mem = ReadFloat(span, ref o);
+        var netIn = ReadFloat(span, ref o);
+        var netOut = ReadFloat(span, ref o);
+        var diskCount = span[o++];
+        var disks = new DiskPerformance[diskCount];
+        for (var d = 0; d < diskCount; d++)
+        {
+            var n = span[o++];
+            var id = Encoding.UTF8.GetString(span.Slice(o, n));
+            o += n;
+            disks[d] = new DiskPerformance(id, ReadFloat(span, ref o), ReadFloat(span, ref o), ReadFloat(span, ref o), ReadFloat(span, ref o));
+        }
+
+        return new PerformancePoint(midnight.AddSeconds(seconds), cpu, mem, disks, netIn, netOut);
     }
 
     /// <summary>Every point of a day entity, in time order.</summary>
     public static IEnumerable<PerformancePoint> DecodeEntity(DateOnly day, TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        for (var slot = 0; slot < SlotsPerDay; slot++)
+        List<PerformancePoint>? result = null;
+        if (entity.TryGetValue(DayChunkName(0), out var first) && first is byte[] firstChunk)
         {
-            if (entity.TryGetValue(SlotName(slot), out var value) && value is byte[] bytes)
+            result = DecodeDay(day, JoinChunks(entity, firstChunk));
+        }
+
+        SortedDictionary<int, byte[]>? slots = null;
+        foreach (var (key, value) in entity)
+        {
+            if (value is byte[] bytes && TrySlotNumber(key, out var slot))
             {
-                foreach (var p in Decode(day, bytes))
-                {
-                    yield return p;
-                }
+                (slots ??= [])[slot] = bytes;
             }
         }
+
+        if (slots is null)
+        {
+            return result ?? [];
+        }
+
+        // Per-slot properties were merged after the chunks were written: they win for their slots.
+        result = result is null ? [] : result.Where(p => !slots.ContainsKey(SlotOf(p.Timestamp))).ToList();
+        foreach (var (_, bytes) in slots)
+        {
+            result.AddRange(Decode(day, bytes));
+        }
+
+        result.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+        return result;
     }
+
+    /// <summary>Property name of the <paramref name="index"/>th chunk of a whole-day entity.</summary>
+    public static string DayChunkName(int index) => "d" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Largest binary property Table Storage accepts (64 KiB).</summary>
+    public const int MaxChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// Largest whole-day encoding written as chunks (an entity may hold 1 MiB including keys and
+    /// property names); a bigger day is written per slot.
+    /// </summary>
+    public const int MaxDayBytes = 15 * MaxChunkBytes;
+
+    /// <summary>
+    /// The day entities of one server's points, each with how to write it: a whole day (all 144 slots)
+    /// as chunks with <see cref="TableTransactionActionType.UpsertReplace"/>, a partial day as slot
+    /// properties with <see cref="TableTransactionActionType.UpsertMerge"/>. <paramref name="points"/>
+    /// counts the points written.
+    /// </summary>
+    public static List<(TableEntity Entity, TableTransactionActionType Action)> DayEntities(
+        string projectId, string serverId, IReadOnlyList<PerformancePoint> serverPoints, out int points)
+    {
+        ArgumentNullException.ThrowIfNull(serverPoints);
+        var row = DiscoveryTables.Escape(serverId);
+        var result = new List<(TableEntity, TableTransactionActionType)>();
+        points = 0;
+        foreach (var (day, slots) in Group(serverPoints))
+        {
+            var entity = new TableEntity(DiscoveryTables.PerformancePartition(projectId, day), row);
+            var dayPoints = slots.Values.SelectMany(l => l).ToList();
+            points += dayPoints.Count;
+            if (slots.Count == SlotsPerDay && EncodeDay(dayPoints) is { Length: <= MaxDayBytes } encoded)
+            {
+                for (var i = 0; i * MaxChunkBytes < encoded.Length; i++)
+                {
+                    entity[DayChunkName(i)] = encoded.AsSpan(i * MaxChunkBytes, Math.Min(MaxChunkBytes, encoded.Length - (i * MaxChunkBytes))).ToArray();
+                }
+
+                result.Add((entity, TableTransactionActionType.UpsertReplace));
+            }
+            else
+            {
+                foreach (var (slot, list) in slots)
+                {
+                    entity[SlotName(slot)] = Encode(list);
+                }
+
+                result.Add((entity, TableTransactionActionType.UpsertMerge));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The points of <paramref name="earlier"/> and <paramref name="later"/> of one server, where a
+    /// 10-minute slot present in <paramref name="later"/> replaces that slot of <paramref name="earlier"/>.
+    /// </summary>
+    public static IReadOnlyList<PerformancePoint> Overlay(IReadOnlyList<PerformancePoint> earlier, IReadOnlyList<PerformancePoint> later)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        ArgumentNullException.ThrowIfNull(later);
+        var replaced = later.Select(p => (DateOnly.FromDateTime(p.Timestamp.UtcDateTime), SlotOf(p.Timestamp))).ToHashSet();
+        return earlier.Where(p => !replaced.Contains((DateOnly.FromDateTime(p.Timestamp.UtcDateTime), SlotOf(p.Timestamp)))).Concat(later).ToList();
+    }
+
+    private const byte ColumnarLayout = 2;
+    private const byte RowLayout = 1;
+
+    /// <summary>
+    /// Encodes the points of a day (ordered by time). Columnar when every point has the same disks in
+    /// the same order (the usual case): layout 2, point count, disk ids once, then seconds of day, CPU,
+    /// memory, network in, network out and each disk's four rates as float32 columns. Otherwise row by
+    /// row (layout 1) in the slot encoding.
+    /// </summary>
+    public static byte[] EncodeDay(IReadOnlyList<PerformancePoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var n = points.Count;
+        if (n > ushort.MaxValue)
+        {
+            throw new ArgumentException("Too many points for one day.", nameof(points));
+        }
+
+        var disks = n > 0 ? points[0].Disks : [];
+        var columnar = disks.Count <= 255 && disks.All(d => Encoding.UTF8.GetByteCount(d.DiskId) <= 255);
+        for (var i = 1; columnar && i < n; i++)
+        {
+            var other = points[i].Disks;
+            columnar = other.Count == disks.Count;
+            for (var d = 0; columnar && d < disks.Count; d++)
+            {
+                columnar = string.Equals(other[d].DiskId, disks[d].DiskId, StringComparison.Ordinal);
+            }
+        }
+
+        if (!columnar)
+        {
+            var rows = points.Select(p => Encode([p])).ToList();
+            var buffer = new byte[3 + rows.Sum(r => r.Length - 1)];
+            buffer[0] = RowLayout;
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(1), (ushort)n);
+            var at = 3;
+            foreach (var r in rows)
+            {
+                r.AsSpan(1).CopyTo(buffer.AsSpan(at));
+                at += r.Length - 1;
+            }
+
+            return buffer;
+        }
+
+        var size = 1 + 2 + 1 + disks.Sum(d => 1 + Encoding.UTF8.GetByteCount(d.DiskId)) + (n * (4 + 16 + (16 * disks.Count)));
+        var result = new byte[size];
+        var span = result.AsSpan();
+        span[0] = ColumnarLayout;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], (ushort)n);
+        span[3] = (byte)disks.Count;
+        var o = 4;
+        foreach (var d in disks)
+        {
+            var len = Encoding.UTF8.GetBytes(d.DiskId, span[(o + 1)..]);
+            span[o] = (byte)len;
+            o += 1 + len;
+        }
+
+        foreach (var p in points)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[o..], (int)(p.Timestamp.UtcDateTime.TimeOfDay.Ticks / TimeSpan.TicksPerSecond));
+            o += 4;
+        }
+
+        foreach (var p in points) { o = Float(span, o, p.CpuPercent); }
+        foreach (var p in points) { o = Float(span, o, p.MemoryPercent); }
+        foreach (var p in points) { o = Float(span, o, p.NetworkInMBps); }
+        foreach (var p in points) { o = Float(span, o, p.NetworkOutMBps); }
+        for (var d = 0; d < disks.Count; d++)
+        {
+            foreach (var p in points) { o = Float(span, o, p.Disks[d].ReadIops); }
+            foreach (var p in points) { o = Float(span, o, p.Disks[d].WriteIops); }
+            foreach (var p in points) { o = Float(span, o, p.Disks[d].ReadMBps); }
+            foreach (var p in points) { o = Float(span, o, p.Disks[d].WriteMBps); }
+        }
+
+        return result;
+    }
+
+    /// <summary>Decodes what <see cref="EncodeDay"/> wrote.</summary>
+    public static List<PerformancePoint> DecodeDay(DateOnly day, ReadOnlySpan<byte> data)
+    {
+        var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var n = BinaryPrimitives.ReadUInt16LittleEndian(data[1..]);
+        var result = new List<PerformancePoint>(n);
+        if (data[0] == RowLayout)
+        {
+            var o = 3;
+            for (var i = 0; i < n; i++)
+            {
+                result.Add(ReadPoint(data, ref o, midnight));
+            }
+
+            return result;
+        }
+
+        if (data[0] != ColumnarLayout)
+        {
+            throw new InvalidDataException($"Unknown performance day layout {data[0]}.");
+        }
+
+        var diskCount = data[3];
+        var ids = new string[diskCount];
+        var at = 4;
+        for (var d = 0; d < diskCount; d++)
+        {
+            var len = data[at];
+            ids[d] = Encoding.UTF8.GetString(data.Slice(at + 1, len));
+            at += 1 + len;
+        }
+
+        var seconds = at;
+        var columns = seconds + (4 * n);
+        for (var i = 0; i < n; i++)
+        {
+            var disks = new DiskPerformance[diskCount];
+            for (var d = 0; d < diskCount; d++)
+            {
+                var c = 4 + (4 * d);
+                disks[d] = new DiskPerformance(ids[d], Column(data, columns, n, c, i), Column(data, columns, n, c + 1, i), Column(data, columns, n, c + 2, i), Column(data, columns, n, c + 3, i));
+            }
+
+            result.Add(new PerformancePoint(
+                midnight.AddSeconds(BinaryPrimitives.ReadInt32LittleEndian(data[(seconds + (4 * i))..])),
+                Column(data, columns, n, 0, i), Column(data, columns, n, 1, i), disks, Column(data, columns, n, 2, i), Column(data, columns, n, 3, i)));
+        }
+
+        return result;
+    }
+
+    private static float Column(ReadOnlySpan<byte> data, int columns, int n, int column, int i) =>
+        BinaryPrimitives.ReadSingleLittleEndian(data[(columns + (4 * ((column * n) + i)))..]);
+
+    private static byte[] JoinChunks(TableEntity entity, byte[] first)
+    {
+        var chunks = new List<byte[]> { first };
+        for (var i = 1; entity.TryGetValue(DayChunkName(i), out var value) && value is byte[] chunk; i++)
+        {
+            chunks.Add(chunk);
+        }
+
+        if (chunks.Count == 1)
+        {
+            return first;
+        }
+
+        var joined = new byte[chunks.Sum(c => c.Length)];
+        var at = 0;
+        foreach (var c in chunks)
+        {
+            c.CopyTo(joined, at);
+            at += c.Length;
+        }
+
+        return joined;
+    }
+
+    private static bool TrySlotNumber(string key, out int slot)
+    {
+        slot = -1;
+        return key.Length == 4 && key[0] == 's' && int.TryParse(key.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out slot) && slot < SlotsPerDay;
+    }
+
+    private static int SlotOf(DateTimeOffset timestamp) => (int)(timestamp.UtcDateTime.TimeOfDay.TotalMinutes / 10);
 
     private static int Float(Span<byte> span, int o, double value)
     {

@@ -58,17 +58,123 @@ public sealed record UploadPayload
     public int ItemCount => Kind switch
     {
         UploadKinds.Inventory => Servers?.Count ?? 0,
-        UploadKinds.Performance => Performance?.Sum(p => p.Points?.Count ?? 0) ?? 0,
+        UploadKinds.Performance => Performance?.Sum(p => p?.PointCount ?? 0) ?? 0,
         UploadKinds.Software => Software?.Count ?? 0,
         UploadKinds.Dependencies => Connections?.Count ?? 0,
         _ => 0,
     };
 }
 
-/// <summary>Performance points of one server.</summary>
+/// <summary>
+/// Performance points of one server: either <see cref="Points"/> (one object per point) or the same
+/// data as <see cref="Columns"/> (one array per metric, several times smaller and cheaper to read).
+/// </summary>
 /// <param name="ServerId">The server's <see cref="DiscoveredServer.Id"/>.</param>
 /// <param name="Points">Data points (10-minute peaks; 5 minutes for physical servers).</param>
-public sealed record ServerPerformance(string? ServerId, IReadOnlyList<PerformancePoint>? Points);
+public sealed record ServerPerformance(string? ServerId, IReadOnlyList<PerformancePoint>? Points)
+{
+    /// <summary>The points in columnar form, instead of <see cref="Points"/>.</summary>
+    public PerformanceColumns? Columns { get; init; }
+
+    /// <summary>Number of points, in either form.</summary>
+    [JsonIgnore]
+    public int PointCount => Points?.Count ?? Columns?.Timestamps?.Length ?? 0;
+
+    /// <summary>The points, in either form (a validated entry).</summary>
+    public IReadOnlyList<PerformancePoint> AllPoints() => Points ?? Columns?.ToPoints() ?? [];
+
+    /// <summary>The same data in columnar form (every point must list the same disks in the same order).</summary>
+    public static ServerPerformance Columnar(string serverId, IReadOnlyList<PerformancePoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var disks = points.Count > 0 ? points[0].Disks : [];
+        double[] Column(Func<PerformancePoint, double> f) => points.Select(f).ToArray();
+        return new ServerPerformance(serverId, null)
+        {
+            Columns = new PerformanceColumns
+            {
+                Timestamps = points.Select(p => p.Timestamp.ToUnixTimeSeconds()).ToArray(),
+                CpuPercent = Column(p => p.CpuPercent),
+                MemoryPercent = Column(p => p.MemoryPercent),
+                NetworkInMBps = Column(p => p.NetworkInMBps),
+                NetworkOutMBps = Column(p => p.NetworkOutMBps),
+                Disks = disks.Select((d, k) => new DiskColumns
+                {
+                    DiskId = d.DiskId,
+                    ReadIops = Column(p => p.Disks[k].ReadIops),
+                    WriteIops = Column(p => p.Disks[k].WriteIops),
+                    ReadMBps = Column(p => p.Disks[k].ReadMBps),
+                    WriteMBps = Column(p => p.Disks[k].WriteMBps),
+                }).ToList(),
+            },
+        };
+    }
+}
+
+/// <summary>
+/// A server's points in columnar form: every array has one value per point, in the same order as
+/// <see cref="Timestamps"/> (Unix seconds, UTC, end of each interval).
+/// </summary>
+public sealed record PerformanceColumns
+{
+    /// <summary>End of each interval, Unix time in seconds.</summary>
+    public long[]? Timestamps { get; init; }
+
+    /// <summary>CPU utilisation percentage per point.</summary>
+    public double[]? CpuPercent { get; init; }
+
+    /// <summary>Memory utilisation percentage per point.</summary>
+    public double[]? MemoryPercent { get; init; }
+
+    /// <summary>Network in, MB per second, per point.</summary>
+    public double[]? NetworkInMBps { get; init; }
+
+    /// <summary>Network out, MB per second, per point.</summary>
+    public double[]? NetworkOutMBps { get; init; }
+
+    /// <summary>Per-disk rates, one entry per disk (empty when none).</summary>
+    public IReadOnlyList<DiskColumns>? Disks { get; init; }
+
+    /// <summary>The points (a validated entry).</summary>
+    public IReadOnlyList<PerformancePoint> ToPoints()
+    {
+        var n = Timestamps!.Length;
+        var disks = Disks ?? [];
+        var points = new PerformancePoint[n];
+        for (var i = 0; i < n; i++)
+        {
+            var rates = new DiskPerformance[disks.Count];
+            for (var d = 0; d < rates.Length; d++)
+            {
+                var disk = disks[d];
+                rates[d] = new DiskPerformance(disk.DiskId!, disk.ReadIops![i], disk.WriteIops![i], disk.ReadMBps![i], disk.WriteMBps![i]);
+            }
+
+            points[i] = new PerformancePoint(DateTimeOffset.FromUnixTimeSeconds(Timestamps[i]), CpuPercent![i], MemoryPercent![i], rates, NetworkInMBps![i], NetworkOutMBps![i]);
+        }
+
+        return points;
+    }
+}
+
+/// <summary>One disk's rates in columnar form (one value per point).</summary>
+public sealed record DiskColumns
+{
+    /// <summary>Matches <see cref="DiscoveredDisk.Id"/>.</summary>
+    public string? DiskId { get; init; }
+
+    /// <summary>Read operations per second.</summary>
+    public double[]? ReadIops { get; init; }
+
+    /// <summary>Write operations per second.</summary>
+    public double[]? WriteIops { get; init; }
+
+    /// <summary>Read MB per second.</summary>
+    public double[]? ReadMBps { get; init; }
+
+    /// <summary>Write MB per second.</summary>
+    public double[]? WriteMBps { get; init; }
+}
 
 /// <summary>Software inventory of one server.</summary>
 public sealed record ServerSoftware

@@ -31,8 +31,17 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
     public const int MaxSends = 10;
 
     /// <summary>Accepts a validated payload (<paramref name="json"/> is its uncompressed JSON).</summary>
+    public Task<AcceptOutcome> AcceptAsync(
+        string region, string projectId, string applianceId, string uploadId, string kind, int itemCount, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        AcceptAsync(region, projectId, applianceId, uploadId, kind, itemCount, json, null, cancellationToken);
+
+    /// <summary>
+    /// Accepts a validated payload: <paramref name="json"/> is its uncompressed JSON (hashed, so that the
+    /// same content compressed differently is the same upload), <paramref name="gzip"/> the body as sent
+    /// when it was gzip (stored as is); when null the JSON is compressed here.
+    /// </summary>
     public async Task<AcceptOutcome> AcceptAsync(
-        string region, string projectId, string applianceId, string uploadId, string kind, int itemCount, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+        string region, string projectId, string applianceId, string uploadId, string kind, int itemCount, ReadOnlyMemory<byte> json, byte[]? gzip, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexString(SHA256.HashData(json.Span));
         var existing = await GetAsync(region, projectId, applianceId, uploadId, cancellationToken).ConfigureAwait(false);
@@ -44,11 +53,16 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
         var now = clock.GetUtcNow();
         var blobName = $"{projectId}/{DiscoveryTables.Escape(applianceId)}/{DiscoveryTables.Escape(uploadId)}.json.gz";
         var container = await storage.Region(region).ContainerAsync(ResourceNames.UploadContainer, cancellationToken).ConfigureAwait(false);
-        using (var compressed = new MemoryStream())
+        if (gzip is not null)
         {
-            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            await container.GetBlobClient(blobName).UploadAsync(new BinaryData(gzip), overwrite: true, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var compressed = new MemoryStream();
+            using (var compressor = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
             {
-                gzip.Write(json.Span);
+                compressor.Write(json.Span);
             }
 
             compressed.Position = 0;
@@ -103,6 +117,19 @@ public sealed class UploadService(HubStorage storage, UploadBus bus, TimeProvide
         using var output = new MemoryStream();
         await gzip.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The payload of an upload, deserialised while it is decompressed (the JSON is never held whole).
+    /// Throws <see cref="InvalidDataException"/> for bad gzip and <see cref="JsonException"/> for bad JSON.
+    /// </summary>
+    public async Task<UploadPayload?> ReadPayloadObjectAsync(string region, UploadRecord upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var container = await storage.Region(region).ContainerAsync(ResourceNames.UploadContainer, cancellationToken).ConfigureAwait(false);
+        var content = await container.GetBlobClient(upload.BlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        using var gzip = new GZipStream(content.Value.Content.ToStream(), CompressionMode.Decompress);
+        return await JsonSerializer.DeserializeAsync<UploadPayload>(gzip, DiscoveryJson.Options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the upload as ingested (a merge of the state fields only, so a concurrent re-send does not undo it).</summary>

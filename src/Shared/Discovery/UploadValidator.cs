@@ -195,56 +195,175 @@ public static class UploadValidator
                 add(p + ".serverId", idError);
             }
 
-            if (s.Points is null)
+            if (s.Points is not null && s.Columns is not null)
             {
-                add(p + ".points", "The points are required.");
+                add(p, "Send either 'points' or 'columns', not both.");
                 continue;
             }
 
+            if (s.Columns is not null)
+            {
+                ValidateColumns(s.Columns, p + ".columns", add);
+                continue;
+            }
+
+            if (s.Points is null)
+            {
+                add(p + ".points", "The points (or 'columns') are required.");
+                continue;
+            }
+
+            // Fast pass: paths are only built for a point at fault.
+            var validIds = new HashSet<string>(StringComparer.Ordinal);
             for (var j = 0; j < s.Points.Count; j++)
             {
-                var point = s.Points[j];
-                var pp = $"{p}.points[{j}]";
-                if (point is null)
+                if (!IsValidPoint(s.Points[j], validIds))
                 {
-                    add(pp, "A point cannot be null.");
-                    continue;
-                }
-
-                if (point.Timestamp == default)
-                {
-                    add(pp + ".timestamp", "The timestamp is required.");
-                }
-
-                NonNegative(point.CpuPercent, pp + ".cpuPercent", add);
-                NonNegative(point.MemoryPercent, pp + ".memoryPercent", add);
-                NonNegative(point.NetworkInMBps, pp + ".networkInMBps", add);
-                NonNegative(point.NetworkOutMBps, pp + ".networkOutMBps", add);
-                if (point.Disks is null)
-                {
-                    add(pp + ".disks", "Disks must be a list (empty when none).");
-                    continue;
-                }
-
-                for (var d = 0; d < point.Disks.Count; d++)
-                {
-                    var disk = point.Disks[d];
-                    var dp = $"{pp}.disks[{d}]";
-                    if (CheckId(disk.DiskId, "disk id") is { } e)
-                    {
-                        add(dp + ".diskId", e);
-                    }
-                    else if (System.Text.Encoding.UTF8.GetByteCount(disk.DiskId) > 255)
-                    {
-                        add(dp + ".diskId", "The disk id is longer than 255 bytes.");
-                    }
-
-                    NonNegative(disk.ReadIops, dp + ".readIops", add);
-                    NonNegative(disk.WriteIops, dp + ".writeIops", add);
-                    NonNegative(disk.ReadMBps, dp + ".readMBps", add);
-                    NonNegative(disk.WriteMBps, dp + ".writeMBps", add);
+                    ValidatePoint(s.Points[j], $"{p}.points[{j}]", add);
                 }
             }
+        }
+    }
+
+    private static bool Ok(double v) => v >= 0 && double.IsFinite(v);
+
+    private static bool IsValidDiskId(string? id, HashSet<string> validIds) =>
+        id is not null && (validIds.Contains(id) || (CheckId(id, "disk id") is null && System.Text.Encoding.UTF8.GetByteCount(id) <= 255 && validIds.Add(id)));
+
+    private static bool IsValidPoint(PerformancePoint? point, HashSet<string> validIds)
+    {
+        if (point is null || point.Timestamp == default || !Ok(point.CpuPercent) || !Ok(point.MemoryPercent)
+            || !Ok(point.NetworkInMBps) || !Ok(point.NetworkOutMBps) || point.Disks is null)
+        {
+            return false;
+        }
+
+        foreach (var disk in point.Disks)
+        {
+            if (!IsValidDiskId(disk.DiskId, validIds) || !Ok(disk.ReadIops) || !Ok(disk.WriteIops) || !Ok(disk.ReadMBps) || !Ok(disk.WriteMBps))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void ValidatePoint(PerformancePoint? point, string pp, Action<string, string> add)
+    {
+        if (point is null)
+        {
+            add(pp, "A point cannot be null.");
+            return;
+        }
+
+        if (point.Timestamp == default)
+        {
+            add(pp + ".timestamp", "The timestamp is required.");
+        }
+
+        NonNegative(point.CpuPercent, pp + ".cpuPercent", add);
+        NonNegative(point.MemoryPercent, pp + ".memoryPercent", add);
+        NonNegative(point.NetworkInMBps, pp + ".networkInMBps", add);
+        NonNegative(point.NetworkOutMBps, pp + ".networkOutMBps", add);
+        if (point.Disks is null)
+        {
+            add(pp + ".disks", "Disks must be a list (empty when none).");
+            return;
+        }
+
+        for (var d = 0; d < point.Disks.Count; d++)
+        {
+            var disk = point.Disks[d];
+            var dp = $"{pp}.disks[{d}]";
+            if (CheckId(disk.DiskId, "disk id") is { } e)
+            {
+                add(dp + ".diskId", e);
+            }
+            else if (System.Text.Encoding.UTF8.GetByteCount(disk.DiskId) > 255)
+            {
+                add(dp + ".diskId", "The disk id is longer than 255 bytes.");
+            }
+
+            NonNegative(disk.ReadIops, dp + ".readIops", add);
+            NonNegative(disk.WriteIops, dp + ".writeIops", add);
+            NonNegative(disk.ReadMBps, dp + ".readMBps", add);
+            NonNegative(disk.WriteMBps, dp + ".writeMBps", add);
+        }
+    }
+
+    private static void ValidateColumns(PerformanceColumns columns, string p, Action<string, string> add)
+    {
+        if (columns.Timestamps is null)
+        {
+            add(p + ".timestamps", "The timestamps are required.");
+            return;
+        }
+
+        var n = columns.Timestamps.Length;
+        for (var i = 0; i < n; i++)
+        {
+            if (columns.Timestamps[i] <= 0 || columns.Timestamps[i] > 253_402_300_799)
+            {
+                add($"{p}.timestamps[{i}]", "A timestamp is Unix time in seconds, after 1970 and before 10000.");
+            }
+        }
+
+        void Column(double[]? values, string field)
+        {
+            if (values is null || values.Length != n)
+            {
+                add(field, $"One value per timestamp ({n}) is required.");
+                return;
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!Ok(values[i]))
+                {
+                    add($"{field}[{i}]", "The value must be a finite number, zero or more.");
+                }
+            }
+        }
+
+        Column(columns.CpuPercent, p + ".cpuPercent");
+        Column(columns.MemoryPercent, p + ".memoryPercent");
+        Column(columns.NetworkInMBps, p + ".networkInMBps");
+        Column(columns.NetworkOutMBps, p + ".networkOutMBps");
+        if (columns.Disks is null)
+        {
+            add(p + ".disks", "Disks must be a list (empty when none).");
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var d = 0; d < columns.Disks.Count; d++)
+        {
+            var disk = columns.Disks[d];
+            var dp = $"{p}.disks[{d}]";
+            if (disk is null)
+            {
+                add(dp, "A disk cannot be null.");
+                continue;
+            }
+
+            if (CheckId(disk.DiskId, "disk id") is { } e)
+            {
+                add(dp + ".diskId", e);
+            }
+            else if (System.Text.Encoding.UTF8.GetByteCount(disk.DiskId!) > 255)
+            {
+                add(dp + ".diskId", "The disk id is longer than 255 bytes.");
+            }
+            else if (!ids.Add(disk.DiskId!))
+            {
+                add(dp + ".diskId", "The disk is listed twice.");
+            }
+
+            Column(disk.ReadIops, dp + ".readIops");
+            Column(disk.WriteIops, dp + ".writeIops");
+            Column(disk.ReadMBps, dp + ".readMBps");
+            Column(disk.WriteMBps, dp + ".writeMBps");
         }
     }
 
