@@ -52,6 +52,13 @@ await WaitProvisionedAsync(http, createdBody["provisioning"]!["statusQueryGetUri
 var appliance = "ap-bench";
 using var registered = await http.PutAsJsonAsync($"api/projects/{project}/appliances/{appliance}", new { sourceType = "VMware" });
 var key = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["credential"]!["key"]!.GetValue<string>();
+
+// Every server replicates at once (the hub's default is 300 per appliance; scale-out raises it to 500).
+using (var limit = await http.PutAsJsonAsync($"api/projects/{project}/migrationSettings", new { maxConcurrentReplicationsPerAppliance = Math.Max(servers, 1) }))
+{
+    limit.EnsureSuccessStatusCode();
+}
+
 var ingestion = host.Services.GetRequiredService<IngestionService>();
 var ids = Enumerable.Range(0, servers).Select(i => $"srv-{i:D5}").ToList();
 var upload = 0;
@@ -184,9 +191,9 @@ await foreach (var e in history.QueryAsync<TableEntity>(select: ["PartitionKey"]
     }
 }
 
-// Activities of one lifecycle on this path: seed disks, cutover VM, delete seeds, and one record per step
-// (enable, initial issued/reported, each delta issued/reported, migrate, final delta reported, complete).
-var activities = 3 + 2 + 2 * (deltas + 1) + 3;
+// Activities of one lifecycle on this path: slot acquire and release, seed disks, cutover VM, delete seeds, and one
+// record per step (enable, initial issued/reported, each delta issued/reported, migrate, final delta reported, complete).
+var activities = 2 + 3 + 2 + 2 * (deltas + 1) + 3;
 Console.WriteLine($"Lifecycle: {servers:N0} servers enable -> initial -> {deltas} deltas -> migrate -> complete in {wall.Elapsed.TotalSeconds:0.0} s");
 Console.WriteLine($"History rows per server (last execution): avg {rows.Values.DefaultIfEmpty().Average():0.0}, max {rows.Values.DefaultIfEmpty().Max()}");
 

@@ -130,7 +130,8 @@ public sealed class DevHostApp : IAsyncDisposable
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<IReadOnlyDictionary<string, RegionalTaskHub>>(sp => regions.ToDictionary(
             r => r,
-            r => new RegionalTaskHub(r, stack.Regions[r].ConnectionString, options.TaskHubName, registry, sp, sp.GetRequiredService<ILoggerFactory>()),
+            r => new RegionalTaskHub(r, stack.Regions[r].ConnectionString, options.TaskHubName, registry, sp, sp.GetRequiredService<ILoggerFactory>(),
+                options.DurableVisibilityTimeout),
             StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton(sp => new RoutingDurableTaskClient(
             sp.GetRequiredService<IReadOnlyDictionary<string, RegionalTaskHub>>(), regions[0], sp.GetRequiredService<ProjectDirectory>()));

@@ -33,6 +33,13 @@ public sealed class DevHostOptions
     /// <summary>Extra configuration values (key -> value) applied after the defaults.</summary>
     public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Visibility timeout of dequeued durable messages (activity work items and orchestration control messages).
+    /// DTFx's default is 5 minutes, so a worker killed during an activity left it invisible that long; locally
+    /// 30 seconds. The worker renews the lock of an activity that runs longer, so only a dead worker's messages wait.
+    /// </summary>
+    public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Minimum level of log lines written to the console.</summary>
     public Microsoft.Extensions.Logging.LogLevel ConsoleLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
 }

@@ -1,7 +1,7 @@
 using MigrateHub.DevHost;
 
 // Runs MigrateHub locally: the Function App's triggers and orchestrations on local stand-ins.
-// Usage: dotnet run --project src/DevHost -- [--port 7071] [--regions northeurope,westeurope,...]
+// Usage: dotnet run --project src/DevHost -- [--port 7071] [--regions northeurope,westeurope,...] [--visibility-timeout SECONDS]
 var options = new DevHostOptions { Port = 7071 };
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,8 +20,11 @@ for (var i = 0; i < args.Length; i++)
         case "--key" when i + 1 < args.Length:
             options.FunctionKey = args[++i];
             break;
+        case "--visibility-timeout" when i + 1 < args.Length:
+            options.DurableVisibilityTimeout = TimeSpan.FromSeconds(int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture));
+            break;
         default:
-            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--port N] [--regions a,b,c] [--key KEY]");
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--port N] [--regions a,b,c] [--key KEY] [--visibility-timeout SECONDS]");
             return 2;
     }
 }

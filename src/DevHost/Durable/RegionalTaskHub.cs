@@ -23,8 +23,9 @@ public sealed class RegionalTaskHub : IAsyncDisposable
 
     /// <summary>Creates the hub (nothing runs until <see cref="StartWorkerAsync"/>).</summary>
     public RegionalTaskHub(string region, string connectionString, string taskHubName, DurableRegistry registry,
-        IServiceProvider services, ILoggerFactory loggerFactory)
+        IServiceProvider services, ILoggerFactory loggerFactory, TimeSpan? visibilityTimeout = null)
     {
+        var visibility = visibilityTimeout ?? TimeSpan.FromSeconds(30);
         Region = region;
         TaskHubName = taskHubName;
         _registry = registry;
@@ -40,6 +41,9 @@ public sealed class RegionalTaskHub : IAsyncDisposable
             LeaseInterval = TimeSpan.FromSeconds(15),
             LeaseRenewInterval = TimeSpan.FromSeconds(5),
             LeaseAcquireInterval = TimeSpan.FromSeconds(2),
+            // A dead worker's dequeued messages come back after this (DTFx default: 5 minutes); live work is renewed.
+            WorkItemQueueVisibilityTimeout = visibility,
+            ControlQueueVisibilityTimeout = visibility,
             WorkerId = $"{region}-{Environment.ProcessId}-{Guid.NewGuid():N}",
             LoggerFactory = loggerFactory,
         });

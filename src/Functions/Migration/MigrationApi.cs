@@ -26,6 +26,9 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
     /// <summary>Servers per batch enable (the portal's limit is 10 per action).</summary>
     public const int MaxBatch = 100;
 
+    /// <summary>Servers of a batch checked and enabled at a time.</summary>
+    public const int BatchParallelism = 16;
+
     private static readonly Dictionary<string, MigrationOperation> Operations = new(StringComparer.OrdinalIgnoreCase)
     {
         ["enableReplication"] = MigrationOperation.EnableReplication,
@@ -101,26 +104,29 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
         }
 
-        // Check every server first: a batch is accepted whole or not at all.
-        var prepared = new List<(string ServerId, ServerView Server, ReplicationSettings Settings)>();
-        foreach (var serverId in servers)
+        // Check every server first: a batch is accepted whole or not at all. Servers are checked, and then enabled,
+        // several at a time (each takes a few storage calls); the answer keeps the batch's order.
+        var checks = new ((ServerView Server, ReplicationSettings Settings)? Item, IActionResult? Refusal)[servers.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism, CancellationToken = ct },
+            async (i, c) => checks[i] = await PrepareEnableAsync(durable, project, servers[i], body, c));
+        if (checks.FirstOrDefault(c => c.Refusal is not null).Refusal is { } refusal)
         {
-            var (item, refusal) = await PrepareEnableAsync(durable, project, serverId, body, ct);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-
-            prepared.Add((serverId, item!.Value.Server, item.Value.Settings));
+            return refusal;
         }
 
+        var instanceIds = new string[servers.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism, CancellationToken = ct },
+            async (i, c) =>
+            {
+                var (server, settings) = checks[i].Item!.Value;
+                instanceIds[i] = await EnsureLifecycleAsync(durable, project.ProjectId, server, c);
+                await durable.RaiseEventAsync(instanceIds[i], MachineLifecycleOrchestrator.EventName,
+                    new MachineEvent(MachineEventNames.Operation) { Operation = MigrationOperation.EnableReplication, Settings = settings }, c);
+            });
         var accepted = new List<object>();
-        foreach (var (serverId, server, settings) in prepared)
+        for (var i = 0; i < servers.Count; i++)
         {
-            var instanceId = await EnsureLifecycleAsync(durable, project.ProjectId, server, ct);
-            await durable.RaiseEventAsync(instanceId, MachineLifecycleOrchestrator.EventName,
-                new MachineEvent(MachineEventNames.Operation) { Operation = MigrationOperation.EnableReplication, Settings = settings }, ct);
-            accepted.Add(new { serverId, operation = "enableReplication", status = await DurableHttpLinks.CreateAsync(durable, context, instanceId) });
+            accepted.Add(new { serverId = servers[i], operation = "enableReplication", status = await DurableHttpLinks.CreateAsync(durable, context, instanceIds[i]) });
         }
 
         return new ObjectResult(new { value = accepted }) { StatusCode = StatusCodes.Status202Accepted };

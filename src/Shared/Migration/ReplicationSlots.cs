@@ -17,27 +17,27 @@ public sealed record SlotAnswer(bool Acquired, int? Position, int Limit);
 
 /// <summary>
 /// At most N servers replicate at once per appliance (DOMAIN.md §5: 300 per appliance); the rest wait in
-/// request order. Table <c>MigrationSlots</c>, partition <c>{projectId}_{escaped applianceId}</c>:
-/// row <c>count</c> (slots in use), <c>h_{server}</c> per holder and <c>w_{requested at}_{server}</c> per
-/// waiter. Acquire and release change the count and the holder row in one entity-group transaction
-/// guarded by the count's ETag, so concurrent requests never exceed the limit and the count always equals
-/// the holder rows. A waiter takes a free slot only when fewer waiters requested before it than slots are
-/// free (first come, first served). The limit is the project's setting (row <c>settings</c> of partition
-/// <c>{projectId}_settings</c>) or the hub's default. Every operation is idempotent (activities retry).
+/// request order. Table <c>MigrationSlots</c>, partition <c>{projectId}_{escaped applianceId}</c>: row
+/// <c>s_{index}</c> per slot in use (index 0..N-1, holding the server id) and <c>w_{requested at}_{server}</c>
+/// per waiter. A slot is taken by inserting its row, which the table refuses (409) when another server took the
+/// same index first, so concurrent requests never exceed the limit and need no shared counter (indexes are
+/// picked at random among the free ones, so concurrent takers rarely collide). A waiter takes a free slot only
+/// when fewer waiters requested before it than slots are free (first come, first served); taking it removes its
+/// waiter row in the same entity-group transaction. The limit is the project's setting (row <c>settings</c> of
+/// partition <c>{projectId}_settings</c>) or the hub's default. Every operation is idempotent (activities retry).
 /// </summary>
 public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
 {
     /// <summary>Slots table.</summary>
     public const string Table = "MigrationSlots";
 
-    private const string CountRow = "count";
     private const string SettingsRow = "settings";
 
     /// <summary>Row key of a waiter: request time (sortable), then the server.</summary>
     public static string WaiterKey(DateTimeOffset requestedAt, string serverId) =>
         "w_" + requestedAt.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture) + "_" + DiscoveryTables.Escape(serverId);
 
-    private static string HolderKey(string serverId) => "h_" + DiscoveryTables.Escape(serverId);
+    private static string SlotKey(int index) => "s_" + index.ToString("D5", CultureInfo.InvariantCulture);
 
     private static string SettingsPartition(string projectId) => projectId + "_settings";
 
@@ -76,48 +76,52 @@ public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
         var table = await storage.Region(region).TableAsync(Table, cancellationToken).ConfigureAwait(false);
         var partition = MigrationRepository.WorkPartition(projectId, applianceId);
         var limit = await GetProjectLimitAsync(region, projectId, cancellationToken).ConfigureAwait(false) ?? defaultLimit;
-        var holderKey = HolderKey(serverId);
         var waiterKey = WaiterKey(requestedAt, serverId);
-        var waiterAdded = false;
         for (var attempt = 0; ; attempt++)
         {
-            var (used, etag, holding) = await ReadCountAsync(table, partition, holderKey, cancellationToken).ConfigureAwait(false);
-            if (holding)
+            var (taken, mine) = await SlotsAsync(table, partition, serverId, cancellationToken).ConfigureAwait(false);
+            if (mine is not null)
             {
                 return new SlotAnswer(true, null, limit);
             }
 
-            if (!waiterAdded)
-            {
-                await table.UpsertEntityAsync(new TableEntity(partition, waiterKey) { ["ServerId"] = serverId, ["RequestedAt"] = requestedAt },
-                    TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                waiterAdded = true;
-            }
-
-            var ahead = await CountWaitersBeforeAsync(table, partition, waiterKey, cancellationToken).ConfigureAwait(false);
-            var free = Math.Max(0, limit - used);
+            var free = Math.Max(0, limit - taken.Count);
+            var (ahead, waiting) = await WaitersBeforeAsync(table, partition, waiterKey, cancellationToken).ConfigureAwait(false);
             if (ahead >= free)
             {
+                if (!waiting)
+                {
+                    await table.UpsertEntityAsync(new TableEntity(partition, waiterKey) { ["ServerId"] = serverId, ["RequestedAt"] = requestedAt },
+                        TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+
                 // Waiters ahead that take the free slots first do not count: position 1 starts at the next release.
                 return new SlotAnswer(false, ahead - free + 1, limit);
             }
 
-            var count = new TableEntity(partition, CountRow) { ["Used"] = used + 1 };
-            TableTransactionAction[] actions =
-            [
-                etag is { } e ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, count, e) : new TableTransactionAction(TableTransactionActionType.Add, count),
-                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, holderKey) { ["ServerId"] = serverId, ["AcquiredAt"] = clock.GetUtcNow() }),
-                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, waiterKey), ETag.All),
-            ];
+            var candidates = Enumerable.Range(0, limit).Where(i => !taken.Contains(i)).ToList();
+            var index = candidates[Random.Shared.Next(candidates.Count)];
+            var slot = new TableEntity(partition, SlotKey(index)) { ["ServerId"] = serverId, ["AcquiredAt"] = clock.GetUtcNow() };
             try
             {
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                if (waiting)
+                {
+                    await table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.Add, slot),
+                        new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, waiterKey), ETag.All),
+                    ], cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await table.AddEntityAsync(slot, cancellationToken).ConfigureAwait(false);
+                }
+
                 return new SlotAnswer(true, null, limit);
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 50)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 && attempt < 50)
             {
-                // Another server changed the count (or an earlier attempt of this one took the slot): read again.
-                await Task.Delay(Random.Shared.Next(5, 50), cancellationToken).ConfigureAwait(false);
+                // Another server took that index first (or an earlier attempt of this one took the slot): read again.
             }
         }
     }
@@ -136,29 +140,10 @@ public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
             await DeleteIfExistsAsync(table, partition, WaiterKey(at, serverId), cancellationToken).ConfigureAwait(false);
         }
 
-        var holderKey = HolderKey(serverId);
-        for (var attempt = 0; ; attempt++)
+        var (_, mine) = await SlotsAsync(table, partition, serverId, cancellationToken).ConfigureAwait(false);
+        if (mine is { } index)
         {
-            var (used, etag, holding) = await ReadCountAsync(table, partition, holderKey, cancellationToken).ConfigureAwait(false);
-            if (!holding || etag is null)
-            {
-                break;
-            }
-
-            TableTransactionAction[] actions =
-            [
-                new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(partition, CountRow) { ["Used"] = Math.Max(0, used - 1) }, etag.Value),
-                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, holderKey), ETag.All),
-            ];
-            try
-            {
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                break;
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < 50)
-            {
-                await Task.Delay(Random.Shared.Next(5, 50), cancellationToken).ConfigureAwait(false);
-            }
+            await DeleteIfExistsAsync(table, partition, SlotKey(index), cancellationToken).ConfigureAwait(false);
         }
 
         var first = new List<string>();
@@ -178,22 +163,17 @@ public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
         return first;
     }
 
-    /// <summary>Slots in use and servers waiting of an appliance (for views and tests).</summary>
+    /// <summary>Slots in use and servers waiting of an appliance, waiters in request order (for views and tests).</summary>
     public async Task<(int Used, IReadOnlyList<string> Holders, IReadOnlyList<string> Waiters)> DescribeAsync(string region, string projectId, string applianceId,
         CancellationToken cancellationToken)
     {
         var table = await storage.Region(region).TableAsync(Table, cancellationToken).ConfigureAwait(false);
         var partition = MigrationRepository.WorkPartition(projectId, applianceId);
-        var used = 0;
         var holders = new List<string>();
         var waiters = new List<string>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (e.RowKey == CountRow)
-            {
-                used = e.GetInt32("Used") ?? 0;
-            }
-            else if (e.RowKey.StartsWith("h_", StringComparison.Ordinal))
+            if (e.RowKey.StartsWith("s_", StringComparison.Ordinal))
             {
                 holders.Add(e.GetString("ServerId"));
             }
@@ -203,42 +183,47 @@ public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
             }
         }
 
-        return (used, holders, waiters);
+        return (holders.Count, holders, waiters);
     }
 
-    private static async Task<(int Used, ETag? ETag, bool Holding)> ReadCountAsync(TableClient table, string partition, string holderKey, CancellationToken ct)
+    /// <summary>The slot indexes in use and the one this server holds (one query of the slot rows).</summary>
+    private static async Task<(HashSet<int> Taken, int? Mine)> SlotsAsync(TableClient table, string partition, string serverId, CancellationToken ct)
     {
-        // One query reads the count and this server's holder row.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (RowKey eq {CountRow} or RowKey eq {holderKey})");
-        var used = 0;
-        ETag? etag = null;
-        var holding = false;
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"s_"} and RowKey lt {"s`"}");
+        var taken = new HashSet<int>();
+        int? mine = null;
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "ServerId"], cancellationToken: ct).ConfigureAwait(false))
         {
-            if (e.RowKey == CountRow)
+            var index = int.Parse(e.RowKey.AsSpan(2), CultureInfo.InvariantCulture);
+            taken.Add(index);
+            if (e.GetString("ServerId") == serverId)
             {
-                used = e.GetInt32("Used") ?? 0;
-                etag = e.ETag;
+                mine = index;
+            }
+        }
+
+        return (taken, mine);
+    }
+
+    /// <summary>Waiters that requested before this one, and whether this one's waiter row exists.</summary>
+    private static async Task<(int Ahead, bool Waiting)> WaitersBeforeAsync(TableClient table, string partition, string waiterKey, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"w_"} and RowKey le {waiterKey}");
+        var n = 0;
+        var waiting = false;
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (e.RowKey == waiterKey)
+            {
+                waiting = true;
             }
             else
             {
-                holding = true;
+                n++;
             }
         }
 
-        return (used, etag, holding);
-    }
-
-    private static async Task<int> CountWaitersBeforeAsync(TableClient table, string partition, string waiterKey, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"w_"} and RowKey lt {waiterKey}");
-        var n = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            n++;
-        }
-
-        return n;
+        return (n, waiting);
     }
 
     private static async Task DeleteIfExistsAsync(TableClient table, string partition, string rowKey, CancellationToken ct)
