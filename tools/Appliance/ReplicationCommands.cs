@@ -216,7 +216,8 @@ internal static class ReplicationCommands
 
     private static void PrintAgentSummary(AgentStatus s)
     {
-        AnsiConsole.MarkupLine($"Appliance: {s.Reported} work items reported ({string.Join(", ", s.CompletedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"))}), " +
+        var kinds = s.CompletedByKind.Count == 0 ? "" : $" ({string.Join(", ", s.CompletedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"))})";
+        AnsiConsole.MarkupLine($"Appliance: {s.Reported} work items reported{kinds}, " +
             $"{s.FailedReports} failed, {s.Cancelled} cancelled, {MigrationJourney.Bytes(s.BytesTransferred)} copied, {s.Heartbeats} heartbeats, {s.Pulls} pulls ({s.PullErrors} failed).");
     }
 
