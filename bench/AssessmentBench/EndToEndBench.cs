@@ -3,18 +3,19 @@
 //   1. bare reads of the same perf window (nothing else: no engine, no writes):
 //      a. per server with DiscoveryReader.GetPerformanceAsync (one point read per server and day),
 //      b. per batch with BatchPerformanceReader (one range query per day and batch, what the activities do),
-//   2. the assessment orchestration over HTTP (PUT group + PUT assessment -> 202 -> Completed), with
+//   2. the assessment orchestration over HTTP (PUT assessment of a filter group -> 202 -> Completed), with
 //      historyEnd = the bare reads' end, so that both read the same window,
-//   3. the bare reads again,
-// and the ratio of (2) to the fastest bare read (goal <= 2).
+//   3. the batch bare read again (and, after the last batch size, the per-server one),
+// for each batch size given, and the ratio of each (2) to the fastest bare read of the run (goal <= 2).
 //
 // Azurite runs with the launcher's large-run settings (in memory, bigger Node heap) unless
 // MIGRATEHUB_AZURITE_LARGE / _IN_MEMORY is set otherwise.
 //
-// Usage: dotnet run -c Release --project bench/AssessmentBench -- e2e [--servers 10000] [--days 31] [--batch 250]
+// Usage: dotnet run -c Release --project bench/AssessmentBench -- e2e [--servers 10000] [--days 31] [--batch 250[,1000,...]]
 //        [--history Month|Week|Day]   (the window both the bare reads and the assessment read)
 //        [--read-parallelism 32]      (servers in flight in the per-server read; 0 skips it)
 //        [--batch-read-parallelism 4] (batches in flight in the batch read)
+//        [--batches-in-flight 16]     (activities the orchestration keeps running)
 //        [--seed-chunk 100] [--seed-parallelism 3] (servers per ingestion call, calls in flight)
 //        [--log-batches]              (the runner's timing line per batch)
 using System.Diagnostics;
@@ -37,16 +38,19 @@ internal static class EndToEndBench
     {
         var servers = Option(args, "--servers", 10_000);
         var days = Option(args, "--days", 31);
-        var batch = Option(args, "--batch", 250);
+        var batchIndex = Array.IndexOf(args, "--batch");
+        var batchSizes = (batchIndex >= 0 && batchIndex + 1 < args.Length ? args[batchIndex + 1] : "250")
+            .Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
         var readParallelism = Option(args, "--read-parallelism", 32);
         var batchReadParallelism = Option(args, "--batch-read-parallelism", 4);
+        var batchesInFlight = Option(args, "--batches-in-flight", AssessmentRunRequest.DefaultBatchesInFlight);
         var seedChunk = Option(args, "--seed-chunk", 100);
         var seedParallelism = Option(args, "--seed-parallelism", 3);
         var historyIndex = Array.IndexOf(args, "--history");
         var history = historyIndex >= 0 && historyIndex + 1 < args.Length ? args[historyIndex + 1] : "Month";
         var window = history switch { "Day" => TimeSpan.FromDays(1), "Week" => TimeSpan.FromDays(7), "Month" => TimeSpan.FromDays(31), _ => throw new ArgumentException("--history is Day, Week or Month.") };
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"End-to-end: {servers:N0} servers x {days * 144:N0} points ({days} days of 10-minute points), batch {batch}, history {history}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"End-to-end: {servers:N0} servers x {days * 144:N0} points ({days} days of 10-minute points), batch {string.Join(" and ", batchSizes)} ({batchesInFlight} in flight), history {history}, {Environment.ProcessorCount} cores");
 
         if (Environment.GetEnvironmentVariable("MIGRATEHUB_AZURITE_LARGE") is null && Environment.GetEnvironmentVariable("MIGRATEHUB_AZURITE_IN_MEMORY") is null)
         {
@@ -102,9 +106,9 @@ internal static class EndToEndBench
         var reader = host.Services.GetRequiredService<DiscoveryReader>();
         var batchReader = host.Services.GetRequiredService<BatchPerformanceReader>();
         var reads = new List<double>();
-        async Task BareReadsAsync(int round)
+        async Task BareReadsAsync(int round, int batch, bool perServer)
         {
-            if (readParallelism > 0)
+            if (perServer && readParallelism > 0)
             {
                 var (seconds, points) = await BareReadAsync(reader, projectId, estate, asOf, window, readParallelism);
                 reads.Add(seconds);
@@ -116,35 +120,48 @@ internal static class EndToEndBench
             Console.WriteLine($"Bare read {round}, per batch (BatchPerformanceReader, {batch} servers per batch, {batchReadParallelism} batches in flight): {batchPoints:N0} points in {batchSeconds:0.00} s = {servers / batchSeconds:N0} servers/s");
         }
 
-        await BareReadsAsync(1);
-
-        // End to end: group (filter) + assessment -> orchestration -> Completed.
         using (var g = await http.PutAsJsonAsync($"api/projects/{project}/groups/all", new { filter = new { sourceType = "VMware" } }))
         {
             g.EnsureSuccessStatusCode();
         }
 
-        var e2e = Stopwatch.StartNew();
-        using var put = await http.PutAsJsonAsync($"api/projects/{project}/groups/all/assessments/bench?batchSize={batch}", new { targetRegion = Region, history, historyEnd = asOf });
-        var accepted = JsonNode.Parse(await put.Content.ReadAsStringAsync())!;
-        if ((int)put.StatusCode != 202)
+        var runs = new List<(int Batch, double Seconds)>();
+        var round = 0;
+        foreach (var batch in batchSizes)
         {
-            throw new InvalidOperationException(accepted.ToJsonString());
+            await BareReadsAsync(++round, batch, perServer: runs.Count == 0);
+
+            // End to end: assessment of the group (filter) -> orchestration -> Completed.
+            var name = "bench-" + batch.ToString(CultureInfo.InvariantCulture);
+            var e2e = Stopwatch.StartNew();
+            using var put = await http.PutAsJsonAsync($"api/projects/{project}/groups/all/assessments/{name}?batchSize={batch}&batchesInFlight={batchesInFlight}", new { targetRegion = Region, history, historyEnd = asOf });
+            var accepted = JsonNode.Parse(await put.Content.ReadAsStringAsync())!;
+            if ((int)put.StatusCode != 202)
+            {
+                throw new InvalidOperationException(accepted.ToJsonString());
+            }
+
+            var status = await WaitAsync(http, accepted["links"]!["statusQueryGetUri"]!.GetValue<string>(), TimeSpan.FromHours(1));
+            e2e.Stop();
+            runs.Add((batch, e2e.Elapsed.TotalSeconds));
+            var assessment = JsonNode.Parse(await http.GetStringAsync($"api/projects/{project}/groups/all/assessments/{name}"))!;
+            var summary = assessment["summary"]!;
+            Console.WriteLine($"Orchestration: {status["runtimeStatus"]} {status["customStatus"]?.ToJsonString()}");
+            Console.WriteLine($"End to end, batch {batch}: {summary["machines"]} machines assessed in {e2e.Elapsed.TotalSeconds:0.00} s = {servers / e2e.Elapsed.TotalSeconds:N0} servers/s");
+            Console.WriteLine($"  readiness {summary["readiness"]!.ToJsonString()}, confidence {summary["confidence"]!.ToJsonString()}, monthly compute {summary["monthlyComputeCost"]!.GetValue<double>():N0} + storage {summary["monthlyStorageCost"]!.GetValue<double>():N0} {summary["currency"]}");
+
+            await BareReadsAsync(++round, batch, perServer: runs.Count == batchSizes.Count);
         }
 
-        var status = await WaitAsync(http, accepted["links"]!["statusQueryGetUri"]!.GetValue<string>(), TimeSpan.FromHours(1));
-        e2e.Stop();
-        var assessment = JsonNode.Parse(await http.GetStringAsync($"api/projects/{project}/groups/all/assessments/bench"))!;
-        var summary = assessment["summary"]!;
-        Console.WriteLine($"Orchestration: {status["runtimeStatus"]} {status["customStatus"]?.ToJsonString()}");
-        Console.WriteLine($"End to end: {summary["machines"]} machines assessed in {e2e.Elapsed.TotalSeconds:0.00} s = {servers / e2e.Elapsed.TotalSeconds:N0} servers/s");
-        Console.WriteLine($"  readiness {summary["readiness"]!.ToJsonString()}, confidence {summary["confidence"]!.ToJsonString()}, monthly compute {summary["monthlyComputeCost"]!.GetValue<double>():N0} + storage {summary["monthlyStorageCost"]!.GetValue<double>():N0} {summary["currency"]}");
-
-        await BareReadsAsync(2);
         var bare = reads.Min();
-        var ratio = e2e.Elapsed.TotalSeconds / bare;
         Console.WriteLine();
-        Console.WriteLine($"Ratio end-to-end / fastest bare read: {e2e.Elapsed.TotalSeconds:0.00} s / {bare:0.00} s = {ratio:0.00} (goal <= 2: {(ratio <= 2 ? "met" : "NOT met")}); {servers / e2e.Elapsed.TotalSeconds:N0} machines/s end to end");
+        Console.WriteLine($"Fastest bare read of the window: {bare:0.00} s ({reads.Count} reads: {string.Join(", ", reads.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))} s)");
+        foreach (var (batch, seconds) in runs)
+        {
+            var ratio = seconds / bare;
+            Console.WriteLine($"Batch {batch}: end to end {seconds:0.00} s = {servers / seconds:N0} machines/s; ratio end-to-end / fastest bare read = {ratio:0.00} (goal <= 2: {(ratio <= 2 ? "met" : "NOT met")})");
+        }
+
         Console.WriteLine($"Total bench time {total.Elapsed.TotalSeconds:0} s");
         return 0;
     }

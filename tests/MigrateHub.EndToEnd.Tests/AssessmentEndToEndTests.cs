@@ -54,11 +54,20 @@ public sealed class AssessmentEndToEndTests(AssessmentFixture fixture) : IClassF
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         }
 
-        // Compute: 202 + links, orchestration fans out in batches of 10 (2 batches for the 20 discovered members).
-        var (accepted, status) = await ComputeAsync(hub, PutJson(hub, $"{basePath}/web/assessments/a1?batchSize=10", """{ "targetRegion": "westeurope", "history": "Week" }"""));
+        foreach (var query in new[] { "batchSize=5", "batchesInFlight=0", "batchesInFlight=101" })
+        {
+            using var bad = await hub.Http.SendAsync(PutJson(hub, $"{basePath}/web/assessments/a1?{query}", """{ "targetRegion": "westeurope" }"""));
+            var problem = await HubClient.JsonAsync(bad);
+            Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, problem.ToJsonString());
+            Assert.True(problem["errors"]![query.Split('=')[0]] is not null, $"{query} -> {problem.ToJsonString()}");
+        }
+
+        // Compute: 202 + links, orchestration fans out in batches of 10 (2 batches for the 20 discovered members), one at a time.
+        var (accepted, status) = await ComputeAsync(hub, PutJson(hub, $"{basePath}/web/assessments/a1?batchSize=10&batchesInFlight=1", """{ "targetRegion": "westeurope", "history": "Week" }"""));
         Assert.StartsWith(projectId + ":assessment:", accepted["links"]!["id"]!.GetValue<string>(), StringComparison.Ordinal);
         var custom = status["customStatus"]!.AsObject();
         Assert.Equal(2, custom.Single(p => string.Equals(p.Key, "batches", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<int>());
+        Assert.Equal(2, custom.Single(p => string.Equals(p.Key, "batchesDone", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<int>());
 
         var assessment = await HubClient.JsonAsync(await hub.GetAsync($"{basePath}/web/assessments/a1"));
         Assert.Equal("Completed", assessment["status"]!.GetValue<string>());

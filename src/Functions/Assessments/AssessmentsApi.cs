@@ -24,7 +24,8 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
     /// <summary>
     /// <c>PUT .../groups/{groupName}/assessments/{assessmentName}</c> with the settings (defaults of
     /// DOMAIN.md §3 for what is left out; <c>targetRegion</c> is required): stores them and starts the
-    /// computation; 202 with the check-status links. Optional query <c>batchSize</c> (10-1000).
+    /// computation; 202 with the check-status links. Optional query <c>batchSize</c> (10-1000) and
+    /// <c>batchesInFlight</c> (1-100).
     /// </summary>
     [Function(nameof(PutAssessment))]
     public async Task<IActionResult> PutAssessment(
@@ -43,7 +44,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
             return nameError;
         }
 
-        if (BatchSize(request, out var batchSize) is { } batchError)
+        if (RunOptions(request, out var batchSize, out var batchesInFlight) is { } batchError)
         {
             return batchError;
         }
@@ -66,7 +67,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
             return notFound;
         }
 
-        return await StartAsync(durable, context, request, project!, groupName, assessmentName, settings, batchSize, ct);
+        return await StartAsync(durable, context, request, project!, groupName, assessmentName, settings, batchSize, batchesInFlight, ct);
     }
 
     /// <summary><c>POST .../assessments/{assessmentName}/recalculate</c>: recomputes with the current settings and data; 202 with the links.</summary>
@@ -82,7 +83,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(durable);
         var ct = request.HttpContext.RequestAborted;
-        if (BatchSize(request, out var batchSize) is { } batchError)
+        if (RunOptions(request, out var batchSize, out var batchesInFlight) is { } batchError)
         {
             return batchError;
         }
@@ -93,7 +94,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
             return notFound;
         }
 
-        return await StartAsync(durable, context, request, project!, groupName, record!.Name, null, batchSize, ct);
+        return await StartAsync(durable, context, request, project!, groupName, record!.Name, null, batchSize, batchesInFlight, ct);
     }
 
     /// <summary><c>GET .../assessments/{assessmentName}</c>: settings, status, stale flag, summary.</summary>
@@ -234,7 +235,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
 
     private async Task<IActionResult> StartAsync(
         DurableTaskClient durable, FunctionContext context, HttpRequest request, DirectoryEntry project, string group, string name,
-        AssessmentSettings? settings, int batchSize, CancellationToken ct)
+        AssessmentSettings? settings, int batchSize, int batchesInFlight, CancellationToken ct)
     {
         var instanceId = AssessmentKeys.InstanceId(project.ProjectId, group, name);
         if (await IsRunningAsync(durable, instanceId, ct))
@@ -244,7 +245,7 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
                 new Dictionary<string, object?> { ["statusQueryGetUri"] = (await DurableHttpLinks.CreateAsync(durable, context, instanceId)).StatusQueryGetUri });
         }
 
-        var run = await assessments.StartAsync(project.Region, project.ProjectId, group, name, settings, batchSize, ct);
+        var run = await assessments.StartAsync(project.Region, project.ProjectId, group, name, settings, batchSize, ct, batchesInFlight);
         await durable.ScheduleNewOrchestrationInstanceAsync(nameof(RunAssessmentOrchestrator), run, new StartOrchestrationOptions(instanceId), ct);
         logger.LogInformation("Started assessment {AssessmentId} of project {ProjectId}, run {RunId}", AssessmentKeys.AssessmentId(group, name), project.ProjectId, run.RunId);
         var links = await DurableHttpLinks.CreateAsync(durable, context, instanceId);
@@ -262,16 +263,22 @@ public sealed class AssessmentsApi(ProjectService projects, AssessmentService as
         return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
     }
 
-    private static IActionResult? BatchSize(HttpRequest request, out int batchSize)
+    private static IActionResult? RunOptions(HttpRequest request, out int batchSize, out int batchesInFlight)
     {
         batchSize = AssessmentRunRequest.DefaultBatchSize;
+        batchesInFlight = AssessmentRunRequest.DefaultBatchesInFlight;
+        var errors = new Dictionary<string, string[]>();
         if (request.Query["batchSize"].FirstOrDefault() is { } b && (!int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out batchSize) || batchSize is < 10 or > 1000))
         {
-            return ApiProblems.Validation("Invalid query.", "Fix the query parameters listed in 'errors'.",
-                new Dictionary<string, string[]> { ["batchSize"] = ["'batchSize' is a whole number from 10 to 1000."] });
+            errors["batchSize"] = ["'batchSize' is a whole number from 10 to 1000."];
         }
 
-        return null;
+        if (request.Query["batchesInFlight"].FirstOrDefault() is { } f && (!int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out batchesInFlight) || batchesInFlight is < 1 or > 100))
+        {
+            errors["batchesInFlight"] = ["'batchesInFlight' is a whole number from 1 to 100."];
+        }
+
+        return errors.Count == 0 ? null : ApiProblems.Validation("Invalid query.", "Fix the query parameters listed in 'errors'.", errors);
     }
 
     private async Task<(DirectoryEntry? Project, Group? Group, IActionResult? NotFound)> FindGroupAsync(string projectName, string groupName, CancellationToken ct)

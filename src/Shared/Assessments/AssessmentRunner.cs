@@ -18,10 +18,20 @@ namespace MigrateHub.Shared.Assessments;
 /// <param name="RunId">Id of this computation (results are stored under it).</param>
 /// <param name="AsOf">When the computation was requested: the end of the performance history read.</param>
 /// <param name="BatchSize">Servers per activity.</param>
-public sealed record AssessmentRunRequest(string Region, string ProjectId, string Group, string Assessment, string RunId, DateTimeOffset AsOf, int BatchSize = AssessmentRunRequest.DefaultBatchSize)
+/// <param name="BatchesInFlight">Activities the orchestration keeps running at once (0 or less: all at once).</param>
+public sealed record AssessmentRunRequest(
+    string Region, string ProjectId, string Group, string Assessment, string RunId, DateTimeOffset AsOf,
+    int BatchSize = AssessmentRunRequest.DefaultBatchSize, int BatchesInFlight = AssessmentRunRequest.DefaultBatchesInFlight)
 {
     /// <summary>Servers per activity by default.</summary>
     public const int DefaultBatchSize = 250;
+
+    /// <summary>
+    /// Activities in flight by default: enough to keep a storage account busy (each reads up to
+    /// <see cref="BatchPerformanceReader.DaysInFlight"/> day partitions at once), few enough that a slow
+    /// store queues requests in the activities rather than past the client's network timeout.
+    /// </summary>
+    public const int DefaultBatchesInFlight = 16;
 
     /// <summary>Partition of this computation's batches and results.</summary>
     public string Partition => AssessmentKeys.RunPartition(ProjectId, Group, Assessment, RunId);

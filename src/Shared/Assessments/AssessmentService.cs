@@ -93,7 +93,9 @@ public sealed class AssessmentService(AssessmentStore store, AssessmentRunner ru
     /// Stores the settings (new or replaced) and marks a new computation started; returns the
     /// orchestration input. The caller starts the orchestration.
     /// </summary>
-    public async Task<AssessmentRunRequest> StartAsync(string region, string projectId, string group, string name, AssessmentSettings? settings, int batchSize, CancellationToken cancellationToken)
+    public async Task<AssessmentRunRequest> StartAsync(
+        string region, string projectId, string group, string name, AssessmentSettings? settings, int batchSize, CancellationToken cancellationToken,
+        int batchesInFlight = AssessmentRunRequest.DefaultBatchesInFlight)
     {
         var now = clock.GetUtcNow();
         var existing = await store.GetAssessmentAsync(region, projectId, group, name, cancellationToken).ConfigureAwait(false);
@@ -107,7 +109,7 @@ public sealed class AssessmentService(AssessmentStore store, AssessmentRunner ru
             ? new AssessmentRecord { Group = group, Name = name, Settings = settings!, Status = AssessmentStatuses.Running, RunId = runId, CreatedAt = now, StartedAt = now }
             : existing with { Settings = settings ?? existing.Settings, Status = AssessmentStatuses.Running, RunId = runId, StartedAt = now, Error = null };
         await store.PutAssessmentAsync(region, projectId, record, cancellationToken).ConfigureAwait(false);
-        return new AssessmentRunRequest(region, projectId, group, name, runId, now, batchSize);
+        return new AssessmentRunRequest(region, projectId, group, name, runId, now, batchSize, batchesInFlight);
     }
 
     /// <summary>The API view of an assessment, with its stale flag (settings or the group's data changed since the results shown).</summary>

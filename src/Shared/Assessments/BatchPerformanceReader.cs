@@ -17,7 +17,7 @@ namespace MigrateHub.Shared.Assessments;
 public sealed class BatchPerformanceReader(HubStorage storage)
 {
     /// <summary>Day partitions queried at the same time by one batch read.</summary>
-    public const int DaysInFlight = 4;
+    public const int DaysInFlight = 2;
 
     /// <summary>Entities per page of a day query (Table Storage returns at most 1,000).</summary>
     public const int PageSize = 1000;
