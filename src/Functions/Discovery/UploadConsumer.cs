@@ -85,6 +85,7 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
         logger.LogInformation("Consuming {Kind} upload {UploadId} of {ApplianceId} in project {ProjectId} (delivery {Delivery})", upload.Kind, upload.UploadId, upload.ApplianceId, upload.ProjectId, deliveryCount);
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             UploadPayload payload;
             try
             {
@@ -104,6 +105,7 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
                 return await PoisonAsync(region, upload, $"The stored payload is not valid JSON at '{ex.Path}': {ex.Message}", cancellationToken).ConfigureAwait(false);
             }
 
+            var readMs = clock.ElapsedMilliseconds;
             var errors = UploadValidator.Validate(payload);
             if (errors.Count > 0)
             {
@@ -113,7 +115,9 @@ public sealed class UploadConsumer(HubStorage storage, UploadService uploads, In
 
             var source = new UploadSource(region, upload.ProjectId, upload.ApplianceId, upload.UploadId, upload.AcceptedAt);
             var result = await ingestion.IngestAsync(source, payload, cancellationToken).ConfigureAwait(false);
+            var ingestMs = clock.ElapsedMilliseconds;
             await uploads.MarkIngestedAsync(region, upload, result, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Upload {UploadId}: read {ReadMs} ms, ingested at {IngestMs} ms, recorded at {TotalMs} ms", upload.UploadId, readMs, ingestMs, clock.ElapsedMilliseconds);
 
             // The data is readable now; servers new to the project start their lifecycle. A start lost
             // here (crash, outage) is retried by the sweep, which looks for servers not yet started.

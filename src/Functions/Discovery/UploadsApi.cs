@@ -42,7 +42,9 @@ public sealed class UploadsApi(ApplianceAuthenticator authenticator, UploadServi
             return ApiProblems.Validation("Invalid upload id.", idError, new Dictionary<string, string[]> { ["uploadId"] = [idError] });
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (payload, json, gzip, error) = await UploadBody.ReadWithBodyAsync(request, cancellationToken);
+        var readMs = clock.ElapsedMilliseconds;
         if (error is not null)
         {
             return error;
@@ -70,8 +72,8 @@ public sealed class UploadsApi(ApplianceAuthenticator authenticator, UploadServi
         var accepted = (AcceptOutcome.Accepted)outcome;
         if (accepted.IsNew)
         {
-            logger.LogInformation("Accepted {Kind} upload {UploadId} of appliance {Appliance} for project {ProjectId}: {Items} items",
-                payload.Kind, uploadId, appliance, identity.ProjectId, payload.ItemCount);
+            logger.LogInformation("Accepted {Kind} upload {UploadId} of appliance {Appliance} for project {ProjectId}: {Items} items (body read and validated in {ReadMs} ms, stored and queued at {TotalMs} ms)",
+                payload.Kind, uploadId, appliance, identity.ProjectId, payload.ItemCount, readMs, clock.ElapsedMilliseconds);
         }
 
         var statusUri = DiscoveryRoutes.UploadStatus(request, projectName, applianceName, uploadId);
