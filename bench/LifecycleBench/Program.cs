@@ -143,18 +143,25 @@ var asked = new ConcurrentDictionary<string, string>();
 var completed = 0;
 while (completed < servers)
 {
-    var states = new ConcurrentBag<(string Id, string State, string Migration, int Deltas)>();
-    await Parallel.ForEachAsync(ids.Where(i => asked.GetValueOrDefault(i) != "done"), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
+    // One read of the stored items per round (the driver should not load the host with a GET per server).
+    var states = new List<(string Id, string State, string Migration, int Deltas)>();
+    try
     {
-        using var response = await http.GetAsync($"api/projects/{project}/migrationItems/{id}", ct);
-        if (!response.IsSuccessStatusCode)
+        var list = JsonNode.Parse(await http.GetStringAsync($"api/projects/{project}/migrationItems"))!["value"]!.AsArray();
+        foreach (var s in list)
         {
-            return;
+            var id = s!["serverId"]!.GetValue<string>();
+            if (asked.GetValueOrDefault(id) != "done")
+            {
+                states.Add((id, s["state"]!.GetValue<string>(), s["migrationState"]!.GetValue<string>(), s["deltaCyclesCompleted"]!.GetValue<int>()));
+            }
         }
+    }
+    catch (HttpRequestException)
+    {
+        // A busy local stack answers 503 now and then: read again next round.
+    }
 
-        var s = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
-        states.Add((id, s["state"]!.GetValue<string>(), s["migrationState"]!.GetValue<string>(), s["deltaCyclesCompleted"]!.GetValue<int>()));
-    });
     await Parallel.ForEachAsync(states, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, ct) =>
     {
         if (s.State == "Completed")

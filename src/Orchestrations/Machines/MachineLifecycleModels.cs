@@ -25,8 +25,9 @@ public sealed record LifecycleOptions
     public int FreeDays { get; init; } = 180;
 
     /// <summary>
-    /// How often the stored report of the work item in flight is read, in case its event was lost (reports are
-    /// stored before they are sent as events; the event is the fast path).
+    /// When the stored report of the work item in flight is first read, in case its event was lost (reports are
+    /// stored before they are sent as events; the event is the fast path); later reads back off to the time the
+    /// work has run, at most four times this.
     /// </summary>
     public TimeSpan ReportPollInterval { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -195,8 +195,12 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             }
             else
             {
-                // Nothing to record: only the next check moves (carried in the input).
-                Carry(_m with { InFlight = polled with { CheckAt = now + _options.ReportPollInterval } });
+                // Nothing to record: only the next check moves (carried in the input). Checks back off as the work
+                // runs longer (an initial replication takes hours): the time it has run, at least one poll interval,
+                // at most four.
+                var wait = now - polled.StartedAt;
+                wait = wait < _options.ReportPollInterval ? _options.ReportPollInterval : wait > 4 * _options.ReportPollInterval ? 4 * _options.ReportPollInterval : wait;
+                Carry(_m with { InFlight = polled with { CheckAt = now + wait } });
             }
         }
 
