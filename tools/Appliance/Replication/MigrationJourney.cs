@@ -247,7 +247,9 @@ public sealed class MigrationJourney(HttpClient http, string userKey, string pro
 
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             // 409 with no allowed operation: the item is between two states (an operation or a cycle step in progress,
-            // or the lifecycle renewing itself); the operation becomes allowed when it settles. Any other answer is final.
+            // or the lifecycle renewing itself: right after its ContinueAsNew, until the new execution's first
+            // SetCustomStatus, the hub reads no custom status and answers as for a server just discovered); the
+            // operation becomes allowed when it settles. Any other answer is final.
             if (response.StatusCode == HttpStatusCode.Conflict && JsonNode.Parse(text)?["allowedOperations"] is JsonArray { Count: 0 } && DateTime.UtcNow < deadline)
             {
                 Interlocked.Increment(ref _busyRetries);
