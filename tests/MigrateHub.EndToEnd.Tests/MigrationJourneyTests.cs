@@ -124,7 +124,56 @@ public sealed class MigrationJourneyTests(MigrationFixture fixture, ITestOutputH
         }
 
         output.WriteLine($"operations sent again after a 409 with no allowed operation: {journey.BusyRetries}");
-        output.WriteLine($"appliance: {status.Reported} reports, {status.BytesTransferred / (double)(1L << 30):0.0} GiB, {status.Heartbeats} heartbeats");
+        output.WriteLine($"appliance: {status.Reported} reports, {status.BytesTransferred / (double)(1L << 30):0.0} GiB, {status.Heartbeats} heartbeats, " +
+            $"{status.Cancelled} cancelled by the hub, {status.Gone} reports refused as no longer wanted");
+    }
+
+    [Fact]
+    public async Task The_simulator_stops_work_the_hub_cancels_and_reports_nothing_for_it()
+    {
+        var host = fixture.Host;
+        using var hub = new HubClient(host);
+        var p = await CreateAsync(host, hub, "migcx", [Server("cx-01"), Server("cx-02")]);
+        foreach (var id in new[] { "cx-01", "cx-02" })
+        {
+            await WaitAsync(hub, p, id, s => S(s, "state") == "Discovered", "the lifecycle started by ingestion");
+        }
+
+        // 8 Mbit/s in real time: a seed of 134 GB would take days, so both stay in flight.
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        // The appliance's inventory of them (the disks of MigrationTestKit.Server: 64 GB + 128 GB).
+        var inventory = new[] { "cx-01", "cx-02" }.Select(id => new DiscoveredServer
+        {
+            Id = id,
+            Name = id,
+            Disks = [new DiscoveredDisk { Id = id + "-disk0", SizeGb = 64 }, new DiscoveredDisk { Id = id + "-disk1", SizeGb = 128 }],
+        }).ToList();
+        var agent = new ReplicationAgent(new WorkItemClient(http, p.Project, p.Appliance, p.Key), inventory,
+            new ReplicationOptions { BandwidthMbps = 8 }, new AgentOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
+        using var stop = new CancellationTokenSource();
+        var running = agent.RunAsync(stop.Token);
+        await AcceptedAsync(await EnableAsync(hub, p, ["cx-01", "cx-02"]));
+        await Until(() => agent.Status().Active.Count == 2, "both initial seeds in flight");
+        Assert.All(agent.Status().Active, t => Assert.Equal((long)(192 * 0.7 * (1L << 30)), t.TotalBytes));
+
+        // Disabling one server cancels its work item: the simulator drops it and never reports it; the other goes on.
+        await AcceptedAsync(await OperationAsync(hub, p, "cx-01", "disableReplication"));
+        await WaitAsync(hub, p, "cx-01", s => S(s, "migrationState") == "None", "disable");
+        await Until(() => agent.Status().Cancelled == 1, "the cancelled seed dropped");
+        Assert.Equal("cx-02", agent.Status().Active.Single().ServerId);
+        Assert.Equal(0, agent.Status().Reported + agent.Status().FailedReports + agent.Status().Gone);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
     }
 
     private static IEnumerable<string> SeedDisks(string vm, DiscoveredServer s) =>
