@@ -1,7 +1,11 @@
+using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using MigrateHub.Shared.Assessment;
 using MigrateHub.Shared.Assessments;
 using MigrateHub.Shared.Discovery;
 using MigrateHub.Shared.Inventory;
+using MigrateHub.Shared.Storage;
 
 namespace MigrateHub.EndToEnd.Tests;
 
@@ -78,6 +82,36 @@ public sealed class AssessmentBatchReadTests(AssessmentFixture fixture) : IClass
         }
 
         Assert.True(compared > 30, $"{compared} non-empty series compared");
+    }
+
+    [Fact]
+    public async Task Results_are_stored_compressed_and_rows_written_as_json_text_before_still_read()
+    {
+        var services = fixture.Host.Services;
+        var store = services.GetRequiredService<AssessmentStore>();
+        var storage = services.GetRequiredService<HubStorage>();
+        var partition = "p" + Guid.NewGuid().ToString("N") + "_g~a_1";
+        var server = Server("srv/x", SourceType.VMware, 2);
+        var engine = new AssessmentEngine();
+        var settings = new AssessmentSettings { TargetRegion = Region };
+        var now = DateTimeOffset.UtcNow;
+        var machine = engine.Assess(new AssessmentInput(server, PerformanceSeries.FromPoints(Points(server, now, TimeSpan.FromDays(1), TimeSpan.FromMinutes(10), 1), TimeSpan.FromMinutes(10))), settings);
+        var older = engine.Assess(new AssessmentInput(Server("srv-old", SourceType.VMware, 1), null), settings);
+
+        await store.WriteResultsAsync(Region, partition, [machine], CancellationToken.None);
+        var table = await storage.Region(Region).TableAsync(AssessmentKeys.ResultsTable);
+        var row = (await table.GetEntityAsync<TableEntity>(partition, DiscoveryTables.Escape(machine.ServerId))).Value;
+        Assert.NotNull(row.GetBinary("DataGz0"));
+        Assert.Null(row.GetString("Data0"));
+
+        // A row in the layout written before (chunked JSON text).
+        var json = JsonSerializer.Serialize(older, AssessmentStore.Json);
+        await table.UpsertEntityAsync(new TableEntity(partition, older.ServerId) { ["Name"] = older.Name, ["DataChunks"] = 1, ["Data0"] = json });
+
+        var page = await store.PageResultsAsync(Region, partition, 10, null, CancellationToken.None);
+        Assert.Equal(2, page.Value.Count);
+        Assert.Equal(JsonSerializer.Serialize(machine, AssessmentStore.Json), JsonSerializer.Serialize(page.Value.Single(m => m.ServerId == machine.ServerId), AssessmentStore.Json));
+        Assert.Equal(json, JsonSerializer.Serialize(page.Value.Single(m => m.ServerId == older.ServerId), AssessmentStore.Json));
     }
 
     private static void AssertSame(PerformanceSeries? expected, PerformanceSeries? actual, string what)

@@ -211,12 +211,7 @@ public sealed class AssessmentStore(HubStorage storage)
             SetChunked(e, "Ids", JsonSerializer.Serialize(batch.Ids, Json));
             if (batch.Servers is { } servers && Compress(JsonSerializer.SerializeToUtf8Bytes(servers, Json)) is { Length: <= MaxSnapshotBytes } snapshot)
             {
-                var chunks = (snapshot.Length + SnapshotChunkBytes - 1) / SnapshotChunkBytes;
-                e["ServersChunks"] = chunks;
-                for (var c = 0; c < chunks; c++)
-                {
-                    e["Servers" + c.ToString(CultureInfo.InvariantCulture)] = snapshot.AsSpan(c * SnapshotChunkBytes, Math.Min(SnapshotChunkBytes, snapshot.Length - (c * SnapshotChunkBytes))).ToArray();
-                }
+                SetBinaryChunks(e, "Servers", snapshot);
             }
 
             return e;
@@ -236,19 +231,12 @@ public sealed class AssessmentStore(HubStorage storage)
         var response = await table.GetEntityAsync<TableEntity>(partition, BatchKey(batch), cancellationToken: cancellationToken).ConfigureAwait(false);
         var e = response.Value;
         var ids = JsonSerializer.Deserialize<List<string>>(GetChunked(e, "Ids") ?? "[]", Json)!;
-        if (e.GetInt32("ServersChunks") is not { } chunks)
+        if (GetBinaryChunks(e, "Servers") is not { } compressed)
         {
             return (ids, null);
         }
 
-        using var compressed = new MemoryStream();
-        for (var c = 0; c < chunks; c++)
-        {
-            compressed.Write(e.GetBinary("Servers" + c.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        compressed.Position = 0;
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
         return (ids, JsonSerializer.Deserialize<List<DiscoveredServer>>(gzip, Json));
     }
 
@@ -368,11 +356,54 @@ public sealed class AssessmentStore(HubStorage storage)
             ["MonthlyStorageCost"] = m.MonthlyStorageCost,
             ["Confidence"] = m.ConfidenceRating,
         };
-        SetChunked(e, "Data", JsonSerializer.Serialize(m, Json));
+        SetBinaryChunks(e, "DataGz", Compress(JsonSerializer.SerializeToUtf8Bytes(m, Json)));
         return e;
     }
 
-    private static AssessedMachine FromEntity(TableEntity e) => JsonSerializer.Deserialize<AssessedMachine>(GetChunked(e, "Data")!, Json)!;
+    /// <summary>The assessed machine: gzip JSON in binary chunks, or (rows written before) chunked JSON text.</summary>
+    private static AssessedMachine FromEntity(TableEntity e)
+    {
+        if (GetBinaryChunks(e, "DataGz") is { } compressed)
+        {
+            using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            return JsonSerializer.Deserialize<AssessedMachine>(gzip, Json)!;
+        }
+
+        return JsonSerializer.Deserialize<AssessedMachine>(GetChunked(e, "Data")!, Json)!;
+    }
+
+    /// <summary>Stores bytes in binary properties "{prefix}0", "{prefix}1", ... of at most 64 KiB, with "{prefix}Chunks".</summary>
+    private static void SetBinaryChunks(TableEntity entity, string prefix, byte[] data)
+    {
+        var chunks = Math.Max(1, (data.Length + SnapshotChunkBytes - 1) / SnapshotChunkBytes);
+        if (chunks > 15)
+        {
+            throw new InvalidOperationException($"Value of {data.Length} bytes is too large for one entity.");
+        }
+
+        entity[prefix + "Chunks"] = chunks;
+        for (var c = 0; c < chunks; c++)
+        {
+            var start = c * SnapshotChunkBytes;
+            entity[prefix + c.ToString(CultureInfo.InvariantCulture)] = data.AsSpan(start, Math.Min(SnapshotChunkBytes, data.Length - start)).ToArray();
+        }
+    }
+
+    private static byte[]? GetBinaryChunks(TableEntity entity, string prefix)
+    {
+        if (entity.GetInt32(prefix + "Chunks") is not { } chunks)
+        {
+            return null;
+        }
+
+        using var data = new MemoryStream();
+        for (var c = 0; c < chunks; c++)
+        {
+            data.Write(entity.GetBinary(prefix + c.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return data.ToArray();
+    }
 
     private static void SetChunked(TableEntity entity, string prefix, string value)
     {
