@@ -282,10 +282,7 @@ public sealed class IngestionService(HubStorage storage, ILogger<IngestionServic
     /// <summary>Submits entities, each with its own action, in transactions of at most 100, grouped by partition, several in flight.</summary>
     internal static async Task SubmitAsync(TableClient table, IEnumerable<(TableEntity Entity, TableTransactionActionType Action)> writes, CancellationToken cancellationToken)
     {
-        var batches = writes
-            .GroupBy(w => w.Entity.PartitionKey, StringComparer.Ordinal)
-            .SelectMany(g => g.Chunk(DiscoveryTables.BatchSize))
-            .ToList();
+        var batches = PerformanceCodec.Batches(writes);
         await Parallel.ForEachAsync(
             batches,
             new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },

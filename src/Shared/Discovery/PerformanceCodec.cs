@@ -233,6 +233,38 @@ public static class PerformanceCodec
         return result;
     }
 
+    /// <summary>Most binary bytes in one transaction: base64 makes them 4/3 larger, and a batch request may carry 4 MiB.</summary>
+    public const int MaxBatchBinaryBytes = 2_500_000;
+
+    /// <summary>
+    /// Writes grouped into transactions: one partition each, at most 100 entities and at most
+    /// <see cref="MaxBatchBinaryBytes"/> of binary properties (days of servers with many disks are large).
+    /// </summary>
+    public static List<List<(TableEntity Entity, TableTransactionActionType Action)>> Batches(IEnumerable<(TableEntity Entity, TableTransactionActionType Action)> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var batches = new List<List<(TableEntity Entity, TableTransactionActionType Action)>>();
+        foreach (var partition in writes.GroupBy(w => w.Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            List<(TableEntity Entity, TableTransactionActionType Action)>? batch = null;
+            var bytes = 0L;
+            foreach (var write in partition)
+            {
+                var size = ((IDictionary<string, object>)write.Entity).Values.OfType<byte[]>().Sum(b => (long)b.Length);
+                if (batch is null || batch.Count == DiscoveryTables.BatchSize || (batch.Count > 0 && bytes + size > MaxBatchBinaryBytes))
+                {
+                    batches.Add(batch = []);
+                    bytes = 0;
+                }
+
+                batch.Add(write);
+                bytes += size;
+            }
+        }
+
+        return batches;
+    }
+
     /// <summary>
     /// The points of <paramref name="earlier"/> and <paramref name="later"/> of one server, where a
     /// 10-minute slot present in <paramref name="later"/> replaces that slot of <paramref name="earlier"/>.

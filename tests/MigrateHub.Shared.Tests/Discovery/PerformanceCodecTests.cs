@@ -153,4 +153,19 @@ public sealed class PerformanceCodecTests
         var points = Points(Day, 5, 6, disks: 3);
         AssertSame(points, PerformanceCodec.Decode(Day, PerformanceCodec.Encode(points)).ToList());
     }
+
+    [Fact]
+    public void Transactions_hold_one_partition_at_most_100_entities_and_a_bounded_number_of_bytes()
+    {
+        var small = Enumerable.Range(0, 250).SelectMany(v => PerformanceCodec.DayEntities("p1", $"vm{v}", Points(Day, 0, 144, disks: 1), out _)).ToList();
+        var large = Enumerable.Range(0, 60).SelectMany(v => PerformanceCodec.DayEntities("p1", $"big{v}", Points(Day.AddDays(1), 0, 144, disks: 40), out _)).ToList();
+        var batches = PerformanceCodec.Batches(small.Concat(large));
+
+        Assert.Equal(310, batches.Sum(b => b.Count));
+        Assert.All(batches, b => Assert.Single(b.Select(w => w.Entity.PartitionKey).Distinct()));
+        Assert.All(batches, b => Assert.InRange(b.Count, 1, 100));
+        Assert.All(batches, b => Assert.True(b.Sum(w => ((IDictionary<string, object>)w.Entity).Values.OfType<byte[]>().Sum(x => x.Length)) <= PerformanceCodec.MaxBatchBinaryBytes));
+        Assert.Equal([100, 100, 50], batches.Where(b => b[0].Entity.PartitionKey == "p1_20261103").Select(b => b.Count));
+        Assert.True(batches.Count(b => b[0].Entity.PartitionKey == "p1_20261104") > 1, "60 days of 40 disks exceed one request");
+    }
 }
