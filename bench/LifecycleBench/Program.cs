@@ -140,6 +140,14 @@ foreach (var batch in ids.Chunk(100))
 
 var client = host.Services.GetRequiredService<RoutingDurableTaskClient>();
 var asked = new ConcurrentDictionary<string, string>();
+var sent = new ConcurrentDictionary<string, DateTime>();
+bool Due(string key)
+{
+    var now = DateTime.UtcNow;
+    var last = sent.GetOrAdd(key, DateTime.MinValue);
+    return now - last > TimeSpan.FromSeconds(30) && sent.TryUpdate(key, now, last);
+}
+
 var completed = 0;
 while (completed < servers)
 {
@@ -168,12 +176,13 @@ while (completed < servers)
         {
             asked[s.Id] = "done";
         }
-        else if (s.Migration == "Replicating" && s.Deltas >= deltas)
+        else if (s.Migration == "Replicating" && s.Deltas >= deltas && Due(s.Id + "/migrate"))
         {
-            // Sent again while the item still shows Replicating (a refused or lost request is retried; a duplicate is refused).
+            // Sent once, and again only if the item still shows Replicating 30 s later (a lost request); re-sending every
+            // round while the stored view lags floods the lifecycles with duplicates that are refused one step each.
             using var r = await http.PostAsync($"api/projects/{project}/migrationItems/{s.Id}/migrate", null, ct);
         }
-        else if (s.Migration == "MigrationSucceeded" && s.State != "Completed")
+        else if (s.Migration == "MigrationSucceeded" && s.State != "Completed" && Due(s.Id + "/complete"))
         {
             using var r = await http.PostAsync($"api/projects/{project}/migrationItems/{s.Id}/completeMigration", null, ct);
         }

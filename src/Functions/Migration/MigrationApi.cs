@@ -29,6 +29,9 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
     /// <summary>Servers of a batch checked and enabled at a time.</summary>
     public const int BatchParallelism = 16;
 
+    /// <summary>How long enable waits for a just-started lifecycle to run before sending it the event.</summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
+
     private static readonly Dictionary<string, MigrationOperation> Operations = new(StringComparer.OrdinalIgnoreCase)
     {
         ["enableReplication"] = MigrationOperation.EnableReplication,
@@ -290,6 +293,23 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             await durable.ScheduleNewOrchestrationInstanceAsync(nameof(MachineLifecycleOrchestrator),
                 new MachineLifecycleRequest(projectId, server.Server.Id, server.Server.Name, MachineStates.Discovered, MachineLifecycleOrchestrator.DefaultIdleTimeout),
                 new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), ct);
+            existing = null;
+        }
+
+        if (existing is null || existing.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+        {
+            // An event raised before the instance's start is processed can be discarded by the Azure Storage backend
+            // ("No such instance"), losing the enable: wait until the lifecycle runs (a lifecycle ingestion just started too).
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(StartWait);
+            try
+            {
+                await durable.WaitForInstanceStartAsync(instanceId, wait.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Still pending after the wait: raise anyway (the usual case is a running lifecycle).
+            }
         }
 
         return instanceId;
