@@ -31,6 +31,9 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var run = new LifecycleRun(context, input);
+        // Published before any await: a run that starts with an activity (a due check after ContinueAsNew) would
+        // otherwise show no status until that activity returned, and an operation sent then would see a bare lifecycle.
+        run.Publish();
         await run.HandleDueAsync();
         run.Publish();
 
