@@ -342,7 +342,7 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
                 }
             }
 
-            LogRolledBack(_logger, operation, tracker.CreatedIds.Count - leftovers.Count);
+            LogRolledBack(_logger, e, operation, tracker.CreatedIds.Count - leftovers.Count);
             if (e is ProvisioningException failure)
             {
                 throw new ProvisioningException(failure.Kind, failure.ErrorCode, failure.ArmMessage, failure.Status, failure.ResourceId,
@@ -602,7 +602,7 @@ public sealed partial class TargetProvisioningClient : ITargetProvisioningClient
     private static partial void LogSeedDisksDeleted(ILogger logger, string vmName, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} failed; rolled back {Count} resources it created")]
-    private static partial void LogRolledBack(ILogger logger, string operation, int count);
+    private static partial void LogRolledBack(ILogger logger, Exception exception, string operation, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rollback could not delete {ResourceId}")]
     private static partial void LogRollbackFailed(ILogger logger, Exception exception, string resourceId);
