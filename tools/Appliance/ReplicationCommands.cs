@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -43,6 +44,22 @@ internal static class ReplicationCommands
         public string? CredentialOf(ParseResult parse) =>
             parse.GetValue(Credential) ?? (parse.GetValue(CredentialFile) is { Exists: true } f && File.ReadAllText(f.FullName).Trim() is { Length: > 0 } key ? key : null);
 
+        /// <summary>The appliance credential; false, with the reason printed, when none was given.</summary>
+        public bool TryCredential(ParseResult parse, [NotNullWhen(true)] out string? credential)
+        {
+            credential = CredentialOf(parse);
+            if (credential is null)
+            {
+                AnsiConsole.MarkupLine("[red]Give the appliance credential: --credential KEY or --credential-file FILE.[/]");
+            }
+
+            return credential is not null;
+        }
+
+        /// <summary>An HTTP client for the hub named by --hub.</summary>
+        public HttpClient HubHttpOf(ParseResult parse) =>
+            new() { BaseAddress = new Uri(parse.GetValue(Hub)!), Timeout = TimeSpan.FromSeconds(60) };
+
         public IReadOnlyList<DiscoveredServer> EstateOf(ParseResult parse) =>
             parse.GetValue(RvTools) is { } x ? EstateBuilder.FromRvTools(x.FullName)
             : parse.GetValue(Csv) is { } c ? EstateBuilder.FromCsv(c.FullName)
@@ -72,15 +89,13 @@ internal static class ReplicationCommands
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var credential = common.CredentialOf(parse);
-            if (credential is null)
+            if (!common.TryCredential(parse, out var credential))
             {
-                AnsiConsole.MarkupLine("[red]Give the appliance credential: --credential KEY or --credential-file FILE.[/]");
                 return 2;
             }
 
             var estate = common.EstateOf(parse);
-            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(common.Hub)!), Timeout = TimeSpan.FromSeconds(60) };
+            using var http = common.HubHttpOf(parse);
             var hub = new WorkItemClient(http, parse.GetValue(common.Project)!, parse.GetValue(common.Appliance)!, credential);
             var replication = common.ReplicationOf(parse);
             var agent = new ReplicationAgent(hub, estate, replication, common.AgentOf(parse));
@@ -126,16 +141,14 @@ internal static class ReplicationCommands
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var credential = common.CredentialOf(parse);
-            if (credential is null)
+            if (!common.TryCredential(parse, out var credential))
             {
-                AnsiConsole.MarkupLine("[red]Give the appliance credential: --credential KEY or --credential-file FILE.[/]");
                 return 2;
             }
 
             var project = parse.GetValue(common.Project)!;
             var estate = common.EstateOf(parse);
-            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(common.Hub)!), Timeout = TimeSpan.FromSeconds(60) };
+            using var http = common.HubHttpOf(parse);
             Uri? armUri = null;
             if (parse.GetValue(arm) is { } armText && (!Uri.TryCreate(armText.TrimEnd('/') + "/", UriKind.Absolute, out armUri) || !armUri.IsLoopback))
             {
