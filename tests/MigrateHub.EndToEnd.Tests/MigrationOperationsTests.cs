@@ -115,6 +115,46 @@ public sealed class MigrationOperationsTests(MigrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_cutover_over_the_regional_vCPU_quota_fails_at_once_with_Azures_reason_and_succeeds_once_the_quota_is_raised()
+    {
+        var host = fixture.Host;
+        var arm = host.Stack.Arm!;
+        using var hub = new HubClient(host);
+        var p = await CreateAsync(host, hub, "migq", [Server("quota-01")]);
+        await WaitAsync(hub, p, "quota-01", s => S(s, "state") == "Discovered", "discovered");
+        await using var appliance = new FakeAppliance(host, p, _ => TimeSpan.FromMilliseconds(300));
+        await AcceptedAsync(await OperationAsync(hub, p, "quota-01", "enableReplication", Target(p)));
+        await WaitAsync(hub, p, "quota-01", s => S(s, "migrationState") == "Replicating", "initial replication");
+
+        bool RefusedVm(MigrateHub.LocalAzure.Arm.ArmRequestRecord r) => r.Method == "PUT" && r.StatusCode == 409
+            && r.ResourceType == MigrateHub.LocalAzure.Arm.ArmCallKinds.VirtualMachines && r.Path.Contains($"/{p.ResourceGroup}/", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            // One vCPU left in the region; a Standard_D2s_v5 needs two.
+            arm.SetVcpuQuota("westeurope", arm.VcpuUsage(SubscriptionId, "westeurope") + 1);
+            await AcceptedAsync(await OperationAsync(hub, p, "quota-01", "migrate"));
+            var failed = await WaitAsync(hub, p, "quota-01", s => S(s, "migrationState") == "MigrationFailed", "cutover refused", TimeSpan.FromSeconds(45));
+            Assert.Contains("quota exceeded", S(failed, "lastMessage"), StringComparison.Ordinal);
+            Assert.Equal(["DisableMigration", "Migrate"], Allowed(failed));
+
+            // Not retried (a retry cannot fix a quota): one refused VM creation, and what the cutover made before it rolled back.
+            Assert.Single(arm.Requests(), RefusedVm);
+            Assert.Empty(Names(host, MigrateHub.LocalAzure.Arm.ArmCallKinds.VirtualMachines, p.ResourceGroup));
+            Assert.Empty(Names(host, MigrateHub.LocalAzure.Arm.ArmCallKinds.NetworkInterfaces, p.ResourceGroup));
+        }
+        finally
+        {
+            arm.SetVcpuQuota("westeurope", MigrateHub.LocalAzure.Arm.LocalArmOptions.DefaultVcpuQuota);
+        }
+
+        // The quota granted, the same server migrates.
+        await AcceptedAsync(await OperationAsync(hub, p, "quota-01", "migrate"));
+        await WaitAsync(hub, p, "quota-01", s => S(s, "migrationState") == "MigrationSucceeded", "cutover after the quota increase");
+        Assert.Single(Names(host, MigrateHub.LocalAzure.Arm.ArmCallKinds.VirtualMachines, p.ResourceGroup));
+        Assert.Single(arm.Requests(), RefusedVm);
+    }
+
+    [Fact]
     public async Task Free_usage_is_180_days_from_the_start_of_replication_day_179_free_and_day_181_billable_with_a_controlled_clock()
     {
         var host = fixture.Host;

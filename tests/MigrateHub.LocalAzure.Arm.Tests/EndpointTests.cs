@@ -219,6 +219,21 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RegionalVcpuQuota_RaisedAtRunTime_AdmitsTheVmItRefused()
+    {
+        _arm.SetVcpuQuota("Sweden Central", 2);
+        var (nic, disk) = await _raw.CreateVmPrerequisitesAsync("rg-sweden", "r", region: "swedencentral");
+
+        var refused = await _raw.PutAsync(Vm("rg-sweden", "vm-r"), VmBody("swedencentral", "Standard_D4s_v5", nic, disk));
+        Assert.Equal("OperationNotAllowed", refused.ErrorCode);
+        Assert.Contains("Current Limit: 2,", refused.ErrorMessage, StringComparison.Ordinal);
+
+        _arm.SetVcpuQuota("swedencentral", 4);
+        Assert.Equal(HttpStatusCode.Created, (await _raw.PutAsync(Vm("rg-sweden", "vm-r"), VmBody("swedencentral", "Standard_D4s_v5", nic, disk))).Status);
+        Assert.Equal(4, _arm.VcpuUsage(ArmTestHost.SubscriptionId, "swedencentral"));
+    }
+
+    [Fact]
     public async Task Names_AreValidated()
     {
         await _raw.SendAsync(HttpMethod.Put, Rg(G), new JsonObject { ["location"] = "westeurope" }, "2022-09-01");

@@ -381,7 +381,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         try
         {
             var seeds = await context.CallActivityAsync<Shared.Provisioning.MachineDisks>(nameof(CreateSeedDisksActivity),
-                new ProvisionStepRequest(settings.Target, settings.Disks), Retries.Transient);
+                new ProvisionStepRequest(settings.Target, settings.Disks), Retries.Provisioning);
             Change(_m with { SeedDisks = seeds, Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.SeedDisksCreated) });
             Issue(WorkItemKinds.InitialSeed, TimeSpan.Zero);
         }
@@ -399,7 +399,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         try
         {
             var vm = await context.CallActivityAsync<Shared.Provisioning.ProvisionedResources>(nameof(CreateTestMigrationActivity),
-                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Transient);
+                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Provisioning);
             Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.TestMigrationSucceeded), TestVirtualMachineId = vm.VirtualMachineId });
         }
         catch (TaskFailedException ex)
@@ -543,7 +543,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         try
         {
             var vm = await context.CallActivityAsync<Shared.Provisioning.ProvisionedResources>(nameof(CreateCutoverActivity),
-                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Transient);
+                new ProvisionStepRequest(_m.Settings!.Target, _m.SeedDisks!), Retries.Provisioning);
             Stage = MachineStates.Migrated;
             Change(_m with { Item = MigrationStateMachine.Apply(_m.Item, MigrationOutcome.MigrationSucceeded), VirtualMachineId = vm.VirtualMachineId, Cutover = null });
         }

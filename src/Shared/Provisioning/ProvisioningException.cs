@@ -77,6 +77,16 @@ public sealed class ProvisioningException : Exception
     /// <summary>Resources created by the call that rollback could not delete (normally empty).</summary>
     public IReadOnlyList<string> LeftoverResourceIds { get; init; } = [];
 
+    /// <summary>
+    /// Whether a failure message (this exception's <see cref="Exception.Message"/>, as an orchestration sees it after the
+    /// activity failed) names a kind that retrying cannot fix: quota exceeded or a request Azure rejected. Those need a
+    /// quota increase or other settings first; retrying would only create and roll back the same resources again.
+    /// </summary>
+    public static bool IsPermanentMessage(string? message) =>
+        message is not null && PermanentKinds.Any(k => message.Contains($"({Describe(k)}, HTTP ", StringComparison.Ordinal));
+
+    private static readonly ProvisioningFailureKind[] PermanentKinds = [ProvisioningFailureKind.QuotaExceeded, ProvisioningFailureKind.InvalidRequest];
+
     private static string Describe(ProvisioningFailureKind kind) => kind switch
     {
         ProvisioningFailureKind.QuotaExceeded => "quota exceeded",

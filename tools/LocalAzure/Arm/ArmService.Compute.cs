@@ -166,10 +166,7 @@ internal sealed partial class ArmService
 
     private VmSize? FindSize(string name) => VmSizeCatalog.Find(name) ?? _extraSizes.GetValueOrDefault(name);
 
-    private int QuotaFor(string location) =>
-        options.VcpuQuotaPerRegion.FirstOrDefault(p => ArmNames.NormalizeLocation(p.Key) == location) is { Key: not null } entry
-            ? entry.Value
-            : options.DefaultVcpuQuotaPerRegion;
+    private int QuotaFor(string location) => _quotas.TryGetValue(location, out var limit) ? limit : options.DefaultVcpuQuotaPerRegion;
 
     private int UsageLocked(string subscriptionId, string location, string? excludeId) =>
         _resources.Values

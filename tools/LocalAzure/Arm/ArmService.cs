@@ -16,6 +16,10 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
     private readonly Dictionary<string, VmSize> _extraSizes = options.AdditionalVmSizes.ToDictionary(
         p => p.Key, p => new VmSize(p.Key, p.Value, Math.Min(32, p.Value * 2), SupportsGen2: true), StringComparer.OrdinalIgnoreCase);
 
+    // Regional vCPU quotas by normalised location (from the options, raised at run time like a granted quota request).
+    private readonly Dictionary<string, int> _quotas = options.VcpuQuotaPerRegion
+        .GroupBy(p => ArmNames.NormalizeLocation(p.Key)).ToDictionary(g => g.Key, g => g.Last().Value);
+
     public int PollsBeforeDone { get; set; } = options.PollsBeforeDone;
 
     // ---- inspection -------------------------------------------------------------------------
@@ -108,6 +112,14 @@ internal sealed partial class ArmService(LocalArmOptions options, TimeProvider t
         lock (_gate)
         {
             _extraSizes[size.Name] = size;
+        }
+    }
+
+    public void SetVcpuQuota(string location, int vcpus)
+    {
+        lock (_gate)
+        {
+            _quotas[ArmNames.NormalizeLocation(location)] = vcpus;
         }
     }
 

@@ -122,6 +122,14 @@ public sealed class LocalArm : IAsyncDisposable
         _service.AddVmSize(size);
     }
 
+    /// <summary>Sets a region's vCPU quota at run time (what a granted quota increase does); VMs created from now on are checked against it.</summary>
+    public void SetVcpuQuota(string location, int vcpus)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        ArgumentOutOfRangeException.ThrowIfNegative(vcpus);
+        _service.SetVcpuQuota(location, vcpus);
+    }
+
     /// <summary>vCPUs used by VMs of a subscription in a region (what the quota check counts).</summary>
     public int VcpuUsage(string subscriptionId, string location) => _service.VcpuUsage(subscriptionId, location);
 
