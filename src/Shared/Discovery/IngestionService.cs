@@ -171,21 +171,24 @@ public sealed class IngestionService(HubStorage storage, ILogger<IngestionServic
     {
         var table = await storage.Region(source.Region).TableAsync(DiscoveryTables.Performance, cancellationToken).ConfigureAwait(false);
 
-        // A server listed twice in one upload: its later entry wins slot by slot, as separate merges would.
-        var byServer = new Dictionary<string, IReadOnlyList<PerformancePoint>>(StringComparer.Ordinal);
-        foreach (var server in performance)
-        {
-            var points = server.AllPoints();
-            byServer[server.ServerId!] = byServer.TryGetValue(server.ServerId!, out var earlier)
-                ? PerformanceCodec.Overlay(earlier, points)
-                : points;
-        }
-
+        // A server listed twice in one upload: its later entry wins slot by slot, as separate merges would. A server
+        // listed once in columnar form (the appliance's usual upload) is encoded from its columns.
+        var entries = performance.GroupBy(p => p.ServerId!, StringComparer.Ordinal);
         var writes = new List<(TableEntity Entity, TableTransactionActionType Action)>();
         var written = 0;
-        foreach (var (serverId, serverPoints) in byServer)
+        foreach (var entry in entries)
         {
-            writes.AddRange(PerformanceCodec.DayEntities(source.ProjectId, serverId, serverPoints, out var count));
+            int count;
+            if (entry.Count() == 1 && entry.First().Columns is { } columns)
+            {
+                writes.AddRange(PerformanceCodec.DayEntities(source.ProjectId, entry.Key, columns, out count));
+            }
+            else
+            {
+                var points = entry.Skip(1).Aggregate(entry.First().AllPoints(), (earlier, later) => PerformanceCodec.Overlay(earlier, later.AllPoints()));
+                writes.AddRange(PerformanceCodec.DayEntities(source.ProjectId, entry.Key, points, out count));
+            }
+
             written += count;
         }
 

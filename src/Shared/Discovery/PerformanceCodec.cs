@@ -207,30 +207,91 @@ public static class PerformanceCodec
         points = 0;
         foreach (var (day, slots) in Group(serverPoints))
         {
-            var entity = new TableEntity(DiscoveryTables.PerformancePartition(projectId, day), row);
+            var partition = DiscoveryTables.PerformancePartition(projectId, day);
             var dayPoints = slots.Values.SelectMany(l => l).ToList();
             points += dayPoints.Count;
-            if (slots.Count == SlotsPerDay && EncodeDay(dayPoints) is { Length: <= MaxDayBytes } encoded)
-            {
-                for (var i = 0; i * MaxChunkBytes < encoded.Length; i++)
-                {
-                    entity[DayChunkName(i)] = encoded.AsSpan(i * MaxChunkBytes, Math.Min(MaxChunkBytes, encoded.Length - (i * MaxChunkBytes))).ToArray();
-                }
-
-                result.Add((entity, TableTransactionActionType.UpsertReplace));
-            }
-            else
-            {
-                foreach (var (slot, list) in slots)
-                {
-                    entity[SlotName(slot)] = Encode(list);
-                }
-
-                result.Add((entity, TableTransactionActionType.UpsertMerge));
-            }
+            result.Add(slots.Count == SlotsPerDay && EncodeDay(dayPoints) is { Length: <= MaxDayBytes } encoded
+                ? WholeDay(partition, row, encoded)
+                : SlotDay(partition, row, slots));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The same entities as <see cref="DayEntities(string, string, IReadOnlyList{PerformancePoint}, out int)"/> for
+    /// the points of <paramref name="columns"/> (a validated entry), byte for byte, encoded from the columns without a
+    /// point object per point when the timestamps increase (the appliance's order); otherwise through the points.
+    /// </summary>
+    public static List<(TableEntity Entity, TableTransactionActionType Action)> DayEntities(
+        string projectId, string serverId, PerformanceColumns columns, out int points)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var ts = columns.Timestamps!;
+        var disks = columns.Disks ?? [];
+        var increasing = disks.Count <= 255 && disks.All(d => Encoding.UTF8.GetByteCount(d.DiskId!) <= 255);
+        for (var i = 1; increasing && i < ts.Length; i++)
+        {
+            increasing = ts[i] > ts[i - 1];
+        }
+
+        if (!increasing)
+        {
+            return DayEntities(projectId, serverId, columns.ToPoints(), out points);
+        }
+
+        var row = DiscoveryTables.Escape(serverId);
+        var result = new List<(TableEntity, TableTransactionActionType)>();
+        points = ts.Length;
+        for (var start = 0; start < ts.Length;)
+        {
+            var dayNumber = ts[start] / SecondsPerDay;
+            var end = start;
+            var distinctSlots = 0;
+            var lastSlot = -1L;
+            for (; end < ts.Length && ts[end] / SecondsPerDay == dayNumber; end++)
+            {
+                var slot = ts[end] % SecondsPerDay / SecondsPerSlot;
+                distinctSlots += slot != lastSlot ? 1 : 0;
+                lastSlot = slot;
+            }
+
+            var day = DateOnly.FromDayNumber(UnixEpochDayNumber + (int)dayNumber);
+            var partition = DiscoveryTables.PerformancePartition(projectId, day);
+            var count = end - start;
+            result.Add(distinctSlots == SlotsPerDay && count <= ushort.MaxValue && EncodeDay(columns, start, count, dayNumber * SecondsPerDay) is { Length: <= MaxDayBytes } encoded
+                ? WholeDay(partition, row, encoded)
+                : SlotDay(partition, row, Group(columns.ToPoints(start, count))[day]));
+            start = end;
+        }
+
+        return result;
+    }
+
+    private const long SecondsPerDay = 86_400;
+    private const long SecondsPerSlot = 600;
+    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    private static (TableEntity, TableTransactionActionType) WholeDay(string partition, string row, byte[] encoded)
+    {
+        var entity = new TableEntity(partition, row);
+        for (var i = 0; i * MaxChunkBytes < encoded.Length; i++)
+        {
+            entity[DayChunkName(i)] = encoded.AsSpan(i * MaxChunkBytes, Math.Min(MaxChunkBytes, encoded.Length - (i * MaxChunkBytes))).ToArray();
+        }
+
+        return (entity, TableTransactionActionType.UpsertReplace);
+    }
+
+    private static (TableEntity, TableTransactionActionType) SlotDay(string partition, string row, SortedDictionary<int, List<PerformancePoint>> slots)
+    {
+        var entity = new TableEntity(partition, row);
+        foreach (var (slot, list) in slots)
+        {
+            entity[SlotName(slot)] = Encode(list);
+        }
+
+        return (entity, TableTransactionActionType.UpsertMerge);
     }
 
     /// <summary>Most binary bytes in one transaction: base64 makes them 4/3 larger, and a batch request may carry 4 MiB.</summary>
@@ -358,7 +419,61 @@ public static class PerformanceCodec
         return result;
     }
 
-    /// <summary>Decodes what <see cref="EncodeDay"/> wrote.</summary>
+    /// <summary>
+    /// <see cref="EncodeDay(IReadOnlyList{PerformancePoint})"/> of the points <paramref name="start"/> ..
+    /// <paramref name="start"/> + <paramref name="n"/> of <paramref name="columns"/> (increasing timestamps of one day that
+    /// begins at Unix second <paramref name="midnight"/>), written column by column.
+    /// </summary>
+    private static byte[] EncodeDay(PerformanceColumns columns, int start, int n, long midnight)
+    {
+        var disks = columns.Disks ?? [];
+        var size = 1 + 2 + 1 + disks.Sum(d => 1 + Encoding.UTF8.GetByteCount(d.DiskId!)) + (n * (4 + 16 + (16 * disks.Count)));
+        var result = new byte[size];
+        var span = result.AsSpan();
+        span[0] = ColumnarLayout;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], (ushort)n);
+        span[3] = (byte)disks.Count;
+        var o = 4;
+        foreach (var d in disks)
+        {
+            var len = Encoding.UTF8.GetBytes(d.DiskId!, span[(o + 1)..]);
+            span[o] = (byte)len;
+            o += 1 + len;
+        }
+
+        foreach (var t in columns.Timestamps.AsSpan(start, n))
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[o..], (int)(t - midnight));
+            o += 4;
+        }
+
+        o = Floats(span, o, columns.CpuPercent!, start, n);
+        o = Floats(span, o, columns.MemoryPercent!, start, n);
+        o = Floats(span, o, columns.NetworkInMBps!, start, n);
+        o = Floats(span, o, columns.NetworkOutMBps!, start, n);
+        foreach (var d in disks)
+        {
+            o = Floats(span, o, d.ReadIops!, start, n);
+            o = Floats(span, o, d.WriteIops!, start, n);
+            o = Floats(span, o, d.ReadMBps!, start, n);
+            o = Floats(span, o, d.WriteMBps!, start, n);
+        }
+
+        return result;
+    }
+
+    private static int Floats(Span<byte> span, int o, double[] values, int start, int n)
+    {
+        foreach (var v in values.AsSpan(start, n))
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(span[o..], (float)v);
+            o += 4;
+        }
+
+        return o;
+    }
+
+    /// <summary>Decodes what <see cref="EncodeDay(IReadOnlyList{PerformancePoint})"/> wrote.</summary>
     public static List<PerformancePoint> DecodeDay(DateOnly day, ReadOnlySpan<byte> data)
     {
         var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

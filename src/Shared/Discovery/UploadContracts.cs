@@ -136,13 +136,18 @@ public sealed record PerformanceColumns
     public IReadOnlyList<DiskColumns>? Disks { get; init; }
 
     /// <summary>The points (a validated entry).</summary>
-    public IReadOnlyList<PerformancePoint> ToPoints()
+    public IReadOnlyList<PerformancePoint> ToPoints() => ToPoints(0, Timestamps!.Length);
+
+    /// <summary>The points <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> (a validated entry).</summary>
+    public IReadOnlyList<PerformancePoint> ToPoints(int start, int count)
     {
-        var n = Timestamps!.Length;
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Timestamps!.Length - start);
         var disks = Disks ?? [];
-        var points = new PerformancePoint[n];
-        for (var i = 0; i < n; i++)
+        var points = new PerformancePoint[count];
+        for (var k = 0; k < count; k++)
         {
+            var i = start + k;
             var rates = new DiskPerformance[disks.Count];
             for (var d = 0; d < rates.Length; d++)
             {
@@ -150,7 +155,7 @@ public sealed record PerformanceColumns
                 rates[d] = new DiskPerformance(disk.DiskId!, disk.ReadIops![i], disk.WriteIops![i], disk.ReadMBps![i], disk.WriteMBps![i]);
             }
 
-            points[i] = new PerformancePoint(DateTimeOffset.FromUnixTimeSeconds(Timestamps[i]), CpuPercent![i], MemoryPercent![i], rates, NetworkInMBps![i], NetworkOutMBps![i]);
+            points[k] = new PerformancePoint(DateTimeOffset.FromUnixTimeSeconds(Timestamps[i]), CpuPercent![i], MemoryPercent![i], rates, NetworkInMBps![i], NetworkOutMBps![i]);
         }
 
         return points;
@@ -331,5 +336,6 @@ public static class DiscoveryJson
     {
         NumberHandling = JsonNumberHandling.Strict,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new DoubleArrayConverter(), new Int64ArrayConverter() },
     };
 }

@@ -139,6 +139,48 @@ public sealed class PerformanceCodecTests
         AssertSame(points, PerformanceCodec.DecodeEntity(Day, entity).ToList());
     }
 
+    public static TheoryData<string> ColumnarShapes => new()
+    {
+        "three whole days", "partial first and last day", "five-minute points", "a day with a missing slot", "unordered timestamps",
+        "duplicate timestamp", "no disks", "forty disks (several chunks)", "no points",
+    };
+
+    [Theory]
+    [MemberData(nameof(ColumnarShapes))]
+    public void Columnar_entries_encode_to_the_same_entities_as_their_points_byte_for_byte(string shape)
+    {
+        var midnight = new DateTimeOffset(Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        List<PerformancePoint> points = shape switch
+        {
+            "three whole days" => [.. Points(Day, 0, 144), .. Points(Day.AddDays(1), 0, 144), .. Points(Day.AddDays(2), 0, 144)],
+            "partial first and last day" => [.. Points(Day, 100, 144), .. Points(Day.AddDays(1), 0, 144), .. Points(Day.AddDays(2), 0, 7)],
+            "five-minute points" => Enumerable.Range(0, 600).Select(i => new PerformancePoint(midnight.AddMinutes(5 * i), i % 100, 50, [new DiskPerformance("d", i, 1, 2, 3)], 1, 2)).ToList(),
+            "a day with a missing slot" => Points(Day, 0, 144).Where((_, i) => i != 77).ToList(),
+            "unordered timestamps" => [.. Points(Day.AddDays(1), 0, 144), .. Points(Day, 0, 144)],
+            "duplicate timestamp" => [.. Points(Day, 0, 50), .. Points(Day, 49, 144, bias: 3)],
+            "no disks" => Points(Day, 0, 144, disks: 0),
+            "forty disks (several chunks)" => Points(Day, 0, 144, disks: 40),
+            _ => [],
+        };
+
+        var fromPoints = PerformanceCodec.DayEntities("p1", "vm/1", points, out var pointCount);
+        var fromColumns = PerformanceCodec.DayEntities("p1", "vm/1", ServerPerformance.Columnar("vm/1", points).Columns!, out var columnCount);
+
+        Assert.Equal(points.Count, columnCount);
+        Assert.Equal(pointCount, columnCount);
+        Assert.Equal(fromPoints.Count, fromColumns.Count);
+        foreach (var (expected, actual) in fromPoints.Zip(fromColumns))
+        {
+            Assert.Equal(expected.Action, actual.Action);
+            Assert.Equal((expected.Entity.PartitionKey, expected.Entity.RowKey), (actual.Entity.PartitionKey, actual.Entity.RowKey));
+            Assert.Equal(expected.Entity.Keys.Order(), actual.Entity.Keys.Order());
+            foreach (var key in expected.Entity.Keys.Where(k => expected.Entity[k] is byte[]))
+            {
+                Assert.Equal((byte[])expected.Entity[key], (byte[])actual.Entity[key]);
+            }
+        }
+    }
+
     [Fact]
     public void Overlay_keeps_the_later_points_of_a_slot()
     {

@@ -63,6 +63,29 @@ public sealed class PerformanceUploadTests
         Assert.Contains("performance[5].columns.timestamps[1]", errors.Keys);
     }
 
+    [Theory]
+    [InlineData("{\"kind\":\"performance\",\"performance\":[{\"serverId\":\"a\",\"columns\":{\"timestamps\":[1,\"2\"]}}]}", "$.performance[0].columns.timestamps", "index 1")]
+    [InlineData("{\"kind\":\"performance\",\"performance\":[{\"serverId\":\"a\",\"columns\":{\"timestamps\":[1],\"cpuPercent\":[null]}}]}", "$.performance[0].columns.cpuPercent", "index 0")]
+    [InlineData("{\"kind\":\"performance\",\"performance\":[{\"serverId\":\"a\",\"columns\":{\"timestamps\":[1.5]}}]}", "$.performance[0].columns.timestamps", "index 0")]
+    [InlineData("{\"kind\":\"performance\",\"performance\":[{\"serverId\":\"a\",\"columns\":{\"timestamps\":[1],\"memoryPercent\":{\"x\":1}}}]}", "$.performance[0].columns.memoryPercent", "array of numbers")]
+    public void A_column_with_a_value_that_is_not_a_number_is_refused_with_its_path(string json, string path, string detail)
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<UploadPayload>(json, DiscoveryJson.Options));
+        Assert.Equal(path, error.Path);
+        Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Columns_round_trip_every_double_exactly()
+    {
+        double[] values = [0, 0.1, 1e-300, 123456789.123456789, double.Epsilon, 99.99999999999999, 5e15];
+        var columns = new PerformanceColumns { Timestamps = [1, long.MaxValue / 2, 3, 4, 5, 6, 7], CpuPercent = values };
+        var read = JsonSerializer.Deserialize<PerformanceColumns>(JsonSerializer.SerializeToUtf8Bytes(columns, DiscoveryJson.Options), DiscoveryJson.Options)!;
+        Assert.Equal(values, read.CpuPercent);
+        Assert.Equal(columns.Timestamps, read.Timestamps);
+        Assert.Null(read.MemoryPercent);
+    }
+
     [Fact]
     public void Bad_points_are_still_named_by_their_json_path()
     {
