@@ -45,7 +45,10 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
         ["disableReplication"] = MigrationOperation.DisableReplication,
     };
 
-    /// <summary><c>GET /api/projects/{projectName}/migrationItems</c>: every server with replication enabled at some point.</summary>
+    /// <summary>
+    /// <c>GET /api/projects/{projectName}/migrationItems</c>: every server with replication enabled at some point (the
+    /// stored item rows), with the transfer progress of each cycle in flight (<see cref="MigrationItemProgress"/>).
+    /// </summary>
     [Function(nameof(ListMigrationItems))]
     public async Task<IActionResult> ListMigrationItems(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{projectName}/migrationItems")] HttpRequest request, string projectName)
@@ -57,14 +60,28 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
         }
 
-        var items = await repository.ListItemsAsync(project.Region, project.ProjectId, request.HttpContext.RequestAborted);
-        var value = items.OrderBy(i => i.ServerId, StringComparer.Ordinal)
+        var ct = request.HttpContext.RequestAborted;
+        var items = await repository.ListItemsAsync(project.Region, project.ProjectId, ct);
+        var statuses = items.OrderBy(i => i.ServerId, StringComparer.Ordinal)
             .Select(i => System.Text.Json.JsonSerializer.Deserialize<MachineLifecycleStatus>(i.StatusJson, RequestBody.Json))
+            .ToList();
+
+        // Transfer progress of the cycles in flight: one query over the project's work items, not a read per server.
+        var progress = statuses.Any(s => s?.CurrentCycle is not null)
+            ? await repository.ProjectProgressAsync(project.Region, project.ProjectId, ct)
+            : null;
+        var value = statuses
+            .Select(s => s is null || progress is null || MigrationItemProgress.KeyOf(project.ProjectId, s) is not { } key
+                ? s
+                : MigrationItemProgress.Apply(s, progress.GetValueOrDefault(key)))
             .ToList();
         return new OkObjectResult(new { value });
     }
 
-    /// <summary><c>GET /api/projects/{projectName}/migrationItems/{serverId}</c>: the lifecycle's current status.</summary>
+    /// <summary>
+    /// <c>GET /api/projects/{projectName}/migrationItems/{serverId}</c>: the lifecycle's current status, with the transfer
+    /// progress of its cycle in flight (<see cref="MigrationItemProgress"/>).
+    /// </summary>
     [Function(nameof(GetMigrationItem))]
     public async Task<IActionResult> GetMigrationItem(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "projects/{projectName}/migrationItems/{serverId}")] HttpRequest request,
@@ -77,8 +94,21 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             return ApiProblems.NotFound($"Project '{projectName}' does not exist.");
         }
 
-        var (_, status) = await OutageAsync(project.Region, () => LoadAsync(durable, project.ProjectId, serverId, request.HttpContext.RequestAborted));
-        return status is null ? ApiProblems.NotFound($"Server '{serverId}' has no lifecycle in project '{projectName}'.") : new OkObjectResult(status);
+        var ct = request.HttpContext.RequestAborted;
+        var (_, status) = await OutageAsync(project.Region, () => LoadAsync(durable, project.ProjectId, serverId, ct));
+        if (status is null)
+        {
+            return ApiProblems.NotFound($"Server '{serverId}' has no lifecycle in project '{projectName}'.");
+        }
+
+        // The cycle in flight's stored transfer progress: one point read, only while a cycle is in flight.
+        if (MigrationItemProgress.KeyOf(project.ProjectId, status) is { } key)
+        {
+            var progress = await OutageAsync(project.Region, () => repository.GetProgressAsync(project.Region, project.ProjectId, status.ApplianceId!, key.WorkItemId, ct));
+            status = MigrationItemProgress.Apply(status, progress);
+        }
+
+        return new OkObjectResult(status);
     }
 
     /// <summary><c>POST /api/projects/{projectName}/migrationItems</c>: enable replication of a batch of servers with the same target settings.</summary>

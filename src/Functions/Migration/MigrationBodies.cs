@@ -67,6 +67,11 @@ public sealed record MigrateBody(bool PerformShutdown = false, DateTimeOffset? S
 /// <param name="BytesTransferred">Bytes copied.</param>
 public sealed record WorkItemReportBody(bool Succeeded, string? Error = null, long BytesTransferred = 0);
 
+/// <summary>Body of an appliance's transfer progress (<c>POST workItems/{id}/progress</c>).</summary>
+/// <param name="BytesTransferred">Bytes copied so far (0 to <paramref name="TotalBytes"/>).</param>
+/// <param name="TotalBytes">Bytes the work item copies in all (more than 0).</param>
+public sealed record WorkItemProgressBody(long? BytesTransferred = null, long? TotalBytes = null);
+
 /// <summary>Body of <c>PUT migrationSettings</c>.</summary>
 public sealed record MigrationSettingsBody
 {

@@ -15,7 +15,8 @@ namespace MigrateHub.Functions.Migration;
 /// The appliance's side of replication (appliance credential): it pulls its work items (initial seed,
 /// delta, final delta, source shutdown) and reports each, which becomes an event of the server's lifecycle. Work the
 /// hub no longer waits for (the server was paused, disabled, resynced or cut over) is Cancelled: it leaves the pull,
-/// <c>?state=Cancelled</c> lists it, and its report is answered 200 with that state.
+/// <c>?state=Cancelled</c> lists it, and its report is answered 200 with that state. While it works, the appliance can
+/// report its transfer progress, stored on the work item's row for the migration item views.
 /// </summary>
 public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, MigrationRepository repository)
 {
@@ -115,5 +116,64 @@ public sealed class WorkItemsApi(ApplianceAuthenticator authenticator, Migration
         await durable.RaiseEventAsync(MachineLifecycleOrchestrator.InstanceId(identity.ProjectId, item.ServerId), MachineLifecycleOrchestrator.EventName,
             new MachineEvent(MachineEventNames.WorkItemReported) { Report = new WorkItemReport(workItemId, body.Succeeded, body.Error, body.BytesTransferred) }, ct);
         return new ObjectResult(new { workItemId, state = WorkItemStates.Reported }) { StatusCode = StatusCodes.Status202Accepted };
+    }
+
+    /// <summary>
+    /// <c>POST /api/projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}/progress</c> with
+    /// <c>{"bytesTransferred": n, "totalBytes": m}</c>: the transfer progress of a pending work item, merged into its row
+    /// (not sent to the lifecycle). 200 with the progress now stored and <c>stored</c> (false when the report carries
+    /// fewer bytes than already stored: out-of-order delivery never moves progress back); a work item already
+    /// reported or cancelled answers 200 with its <c>state</c> and stores nothing, as a report does; 400 naming the
+    /// field; 404 for a work item the appliance does not have.
+    /// </summary>
+    [Function(nameof(ReportWorkItemProgress))]
+    public async Task<IActionResult> ReportWorkItemProgress(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "projects/{projectName}/appliances/{applianceName}/workItems/{workItemId}/progress")] HttpRequest request,
+        string projectName, string applianceName, string workItemId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ct = request.HttpContext.RequestAborted;
+        var (identity, error) = await ApplianceHttpAuth.AuthenticateAsync(authenticator, request, projectName, applianceName);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (body, bodyError) = await RequestBody.ReadAsync<WorkItemProgressBody>(request, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var errors = WorkItemProgress.Validate(body!.BytesTransferred, body.TotalBytes);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation("Invalid progress.", "Fix the fields listed in 'errors' (0 <= bytesTransferred <= totalBytes, totalBytes > 0).", errors);
+        }
+
+        var outcome = await repository.RecordProgressAsync(identity!.Region, identity.ProjectId, identity.ApplianceId, workItemId,
+            body.BytesTransferred!.Value, body.TotalBytes!.Value, ct);
+        if (outcome.State is null)
+        {
+            return ApiProblems.NotFound($"Work item '{workItemId}' does not exist for appliance '{applianceName}'.");
+        }
+
+        if (outcome.State != WorkItemStates.Pending)
+        {
+            // Already reported, or cancelled by the hub (pause, disable, resync, cutover): nothing is stored.
+            return new OkObjectResult(new { workItemId, state = outcome.State, stored = false });
+        }
+
+        var p = outcome.Progress!;
+        return new OkObjectResult(new
+        {
+            workItemId,
+            state = outcome.State,
+            stored = outcome.Stored,
+            bytesTransferred = p.BytesTransferred,
+            totalBytes = p.TotalBytes,
+            percent = p.Percent,
+            reportedAt = p.ReportedAt,
+        });
     }
 }

@@ -237,8 +237,25 @@ public sealed record MachineLifecycleStatus(string State, string ServerId, strin
     /// <summary>Whether the initial replication finished.</summary>
     public bool InitialReplicationCompleted { get; init; }
 
-    /// <summary>Replication progress: 0 before, 100 once the initial replication finished.</summary>
+    /// <summary>
+    /// Replication progress. In the lifecycle's own status (durable status API): 0 before, 100 once the initial
+    /// replication finished. The migration item API (authoritative) fills in the in-flight seed's stored transfer
+    /// progress instead of 0: whole percent rounded down, at most 99 until the initial replication (or a resync's
+    /// seed) is recorded done.
+    /// </summary>
     public int ReplicationProgressPercent { get; init; }
+
+    /// <summary>
+    /// Migration item API only (null in the lifecycle's own status): bytes copied so far by the cycle in progress, as
+    /// its appliance last reported (<c>POST workItems/{id}/progress</c>); null before any report.
+    /// </summary>
+    public long? BytesTransferred { get; init; }
+
+    /// <summary>Migration item API only: bytes the cycle in progress copies in all, as its appliance last reported.</summary>
+    public long? TotalBytes { get; init; }
+
+    /// <summary>Migration item API only: when the hub stored the cycle's last progress report.</summary>
+    public DateTimeOffset? ProgressReportedAt { get; init; }
 
     /// <summary>Delta cycles completed.</summary>
     public int DeltaCyclesCompleted { get; init; }

@@ -17,6 +17,12 @@ namespace MigrateHub.Shared.Migration;
 public sealed record MigrationItemRecord(string ServerId, string MigrationState, string? ApplianceId, DateTimeOffset? ReplicationStartedAt,
     DateTimeOffset? ReplicationEndedAt, string StatusJson, DateTimeOffset UpdatedAt);
 
+/// <summary>What became of a transfer progress report (<see cref="MigrationRepository.RecordProgressAsync"/>).</summary>
+/// <param name="State">The work item's state (<see cref="WorkItemStates"/>); null when it does not exist.</param>
+/// <param name="Progress">The progress stored now (the new one, or the one kept).</param>
+/// <param name="Stored">Whether this report was stored (false: unknown, reported or cancelled work item, or fewer bytes than stored).</param>
+public sealed record ProgressRecordOutcome(string? State, WorkItemProgress? Progress, bool Stored);
+
 /// <summary>
 /// Regional tables of migration: <c>MigrationItems</c> (PK project id, RK escaped server id),
 /// <c>MigrationWorkItems</c> (PK <c>{projectId}_{escaped applianceId}</c>, RK work item id) and
@@ -161,7 +167,90 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
     {
         var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
         var e = await table.GetEntityIfExistsAsync<TableEntity>(WorkPartition(projectId, applianceId), workItemId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return e.HasValue ? JsonSerializer.Deserialize<WorkItem>(e.Value!.GetString("Payload"), Json)! with { State = e.Value.GetString("State") } : null;
+        return e.HasValue
+            ? JsonSerializer.Deserialize<WorkItem>(e.Value!.GetString("Payload"), Json)! with { State = e.Value.GetString("State"), Progress = ProgressOf(e.Value) }
+            : null;
+    }
+
+    /// <summary>
+    /// Stores an appliance's transfer progress on a pending work item's row (a merge guarded by the row's ETag, so a
+    /// report or cancellation stored meanwhile wins): the latest report only, and never fewer bytes than already
+    /// stored (reports delivered out of order do not move progress back). Nothing is stored for an unknown work item
+    /// (<see cref="ProgressRecordOutcome.State"/> null) or one already reported or cancelled.
+    /// </summary>
+    public async Task<ProgressRecordOutcome> RecordProgressAsync(string region, string projectId, string applianceId, string workItemId,
+        long bytesTransferred, long totalBytes, CancellationToken cancellationToken)
+    {
+        if (WorkItemProgress.Validate(bytesTransferred, totalBytes).Count > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytesTransferred), "Transfer progress: 0 <= bytesTransferred <= totalBytes, totalBytes > 0.");
+        }
+
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var partition = WorkPartition(projectId, applianceId);
+        for (var attempt = 0; ; attempt++)
+        {
+            var e = await table.GetEntityIfExistsAsync<TableEntity>(partition, workItemId, select: ProgressColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!e.HasValue)
+            {
+                return new ProgressRecordOutcome(null, null, Stored: false);
+            }
+
+            var state = e.Value!.GetString("State");
+            var stored = ProgressOf(e.Value);
+            if (state != WorkItemStates.Pending || (stored is not null && stored.BytesTransferred > bytesTransferred))
+            {
+                return new ProgressRecordOutcome(state, stored, Stored: false);
+            }
+
+            var progress = new WorkItemProgress(bytesTransferred, totalBytes, clock.GetUtcNow());
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(partition, workItemId)
+                {
+                    ["BytesTransferred"] = progress.BytesTransferred,
+                    ["TotalBytes"] = progress.TotalBytes,
+                    ["ProgressAt"] = progress.ReportedAt,
+                }, e.Value.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return new ProgressRecordOutcome(state, progress, Stored: true);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 8)
+            {
+                // Another progress report, the report or a cancellation changed the row meanwhile: read again.
+            }
+        }
+    }
+
+    /// <summary>The stored transfer progress of a work item (one point read of three columns), or null (none reported, or unknown).</summary>
+    public async Task<WorkItemProgress?> GetProgressAsync(string region, string projectId, string applianceId, string workItemId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(WorkPartition(projectId, applianceId), workItemId, select: ProgressColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue ? ProgressOf(e.Value!) : null;
+    }
+
+    /// <summary>
+    /// The stored transfer progress of a project's work items that can be in flight, in one query over the project's
+    /// work-item partitions (every appliance): pending work items with progress, and initial seeds with progress
+    /// whatever their state (a seed just reported stays visible until its lifecycle records the end of the initial
+    /// replication). Keyed by (<see cref="WorkPartition"/>, work item id).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Partition, string WorkItemId), WorkItemProgress>> ProjectProgressAsync(string region, string projectId, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
+        // Partitions are "{projectId}_{escaped applianceId}" (project ids are 32 hex digits): '`' follows '_'.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {projectId + "_"} and PartitionKey lt {projectId + "`"} and TotalBytes gt {0L} and (State eq {WorkItemStates.Pending} or Kind eq {WorkItemKinds.InitialSeed})");
+        var found = new Dictionary<(string, string), WorkItemProgress>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", .. ProgressColumns], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ProgressOf(e) is { } progress)
+            {
+                found[(e.PartitionKey, e.RowKey)] = progress;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Marks a work item reported.</summary>
@@ -213,6 +302,13 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
 
         return list;
     }
+
+    private static readonly string[] ProgressColumns = ["State", "BytesTransferred", "TotalBytes", "ProgressAt"];
+
+    private static WorkItemProgress? ProgressOf(TableEntity e) =>
+        e.GetInt64("TotalBytes") is { } total && total > 0 && e.GetInt64("BytesTransferred") is { } done
+            ? new WorkItemProgress(done, total, e.GetDateTimeOffset("ProgressAt") ?? DateTimeOffset.MinValue)
+            : null;
 
     private static int Priority(string kind) => kind switch
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MigrateHub.Shared.Migration;
 
 /// <summary>Kinds of work the hub hands an appliance (it pulls them).</summary>
@@ -44,6 +46,59 @@ public sealed record WorkItem(
 {
     /// <summary>The deterministic id of a server's work item for a cycle.</summary>
     public static string IdFor(string serverKey, int cycle, string kind, int attempt) => $"{serverKey}-{cycle:D6}-{kind}-{attempt}";
+
+    /// <summary>The latest transfer progress the appliance reported (<c>GET workItems/{id}</c> only; null before any, and in the pull).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WorkItemProgress? Progress { get; init; }
+}
+
+/// <summary>
+/// The transfer progress an appliance reported for a work item (<c>POST workItems/{id}/progress</c>), stored on the work
+/// item's row: the latest report only, never moving back to fewer bytes.
+/// </summary>
+/// <param name="BytesTransferred">Bytes copied so far.</param>
+/// <param name="TotalBytes">Bytes to copy in all (more than 0).</param>
+/// <param name="ReportedAt">When the hub stored it.</param>
+public sealed record WorkItemProgress(long BytesTransferred, long TotalBytes, DateTimeOffset ReportedAt)
+{
+    /// <summary>Whole percent copied, rounded down (0 to 100).</summary>
+    public int Percent => PercentOf(BytesTransferred, TotalBytes);
+
+    /// <summary>Whole percent of <paramref name="bytesTransferred"/> in <paramref name="totalBytes"/>, rounded down, within 0..100 (0 when the total is not positive).</summary>
+    public static int PercentOf(long bytesTransferred, long totalBytes) =>
+        totalBytes <= 0 ? 0 : (int)Int128.Clamp((Int128)Math.Max(0, bytesTransferred) * 100 / totalBytes, 0, 100);
+
+    /// <summary>
+    /// The problem with a reported progress, by field (<c>bytesTransferred</c>, <c>totalBytes</c>); empty when valid:
+    /// both given, not negative, total more than 0, transferred at most the total.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(long? bytesTransferred, long? totalBytes)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (totalBytes is null)
+        {
+            errors["totalBytes"] = ["'totalBytes' is required."];
+        }
+        else if (totalBytes <= 0)
+        {
+            errors["totalBytes"] = ["'totalBytes' is more than 0."];
+        }
+
+        if (bytesTransferred is null)
+        {
+            errors["bytesTransferred"] = ["'bytesTransferred' is required."];
+        }
+        else if (bytesTransferred < 0)
+        {
+            errors["bytesTransferred"] = ["'bytesTransferred' is not negative."];
+        }
+        else if (totalBytes > 0 && bytesTransferred > totalBytes)
+        {
+            errors["bytesTransferred"] = ["'bytesTransferred' is at most 'totalBytes'."];
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>What the appliance reports for a work item.</summary>
