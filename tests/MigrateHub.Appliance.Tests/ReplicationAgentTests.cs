@@ -16,6 +16,10 @@ internal sealed class FakeHub : IWorkItemHub
 
     public Func<string, ReportOutcome> Answer { get; set; } = _ => ReportOutcome.Accepted;
 
+    public ConcurrentQueue<(string Id, long Bytes, long Total)> Progress { get; } = new();
+
+    public Func<string, ReportOutcome> ProgressAnswer { get; set; } = _ => ReportOutcome.Accepted;
+
     public Exception? PullFailure { get; set; }
 
     public int Heartbeats { get; private set; }
@@ -49,6 +53,12 @@ internal sealed class FakeHub : IWorkItemHub
         }
 
         return Task.FromResult(outcome);
+    }
+
+    public Task<ReportOutcome> ProgressAsync(string workItemId, long bytesTransferred, long totalBytes, CancellationToken cancellationToken)
+    {
+        Progress.Enqueue((workItemId, bytesTransferred, totalBytes));
+        return Task.FromResult(ProgressAnswer(workItemId));
     }
 
     public Task HeartbeatAsync(int discoveredServers, CancellationToken cancellationToken)
@@ -103,6 +113,50 @@ public sealed class ReplicationAgentTests
         await RunForAsync(agent, TimeSpan.FromSeconds(10));
         Assert.Empty(agent.Status().Active);
         Assert.Single(_hub.Reports);
+    }
+
+    [Fact]
+    public async Task A_seed_reports_its_progress_at_each_step_with_growing_bytes_before_its_report_and_deltas_do_not()
+    {
+        _hub.Pending.Add(new PulledWorkItem("a-0-InitialSeed", "a", "InitialSeed", 0));
+        _hub.Pending.Add(new PulledWorkItem("b-1-Delta", "b", "Delta", 1));
+        var agent = Agent(new AgentOptions { PollInterval = TimeSpan.FromSeconds(5), ProgressPercentStep = 10, ProgressInterval = TimeSpan.FromSeconds(1) });
+
+        // 7 GiB at 100 MB/s (shared with the 100 MB delta for its first second): about 76 s.
+        await RunForAsync(agent, TimeSpan.FromSeconds(120));
+        var total = 7 * 1024L * 1024 * 1024;
+        var progress = _hub.Progress.ToList();
+        Assert.All(progress, p => Assert.Equal(("a-0-InitialSeed", total), (p.Id, p.Total)));
+        // One report per 10 % crossed (10 % .. 90 %), bytes growing, each in a new step.
+        Assert.Equal(Enumerable.Range(1, 9), progress.Select(p => (int)(p.Bytes * 10 / total)));
+        Assert.True(progress.Zip(progress.Skip(1)).All(x => x.First.Bytes < x.Second.Bytes));
+        Assert.All(progress, p => Assert.InRange(p.Bytes, 1, total - 1));
+        Assert.Equal(9, agent.Status().ProgressReports);
+        Assert.Equal(0, agent.Status().ProgressErrors);
+        Assert.Equal(["b-1-Delta", "a-0-InitialSeed"], _hub.Reports.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Progress_the_hub_cannot_take_is_counted_and_a_seed_the_hub_answers_cancelled_stops_at_once()
+    {
+        _hub.Pending.Add(new PulledWorkItem("a-0-InitialSeed", "a", "InitialSeed", 0));
+        _hub.Pending.Add(new PulledWorkItem("b-0-InitialSeed", "b", "InitialSeed", 0));
+        _hub.ProgressAnswer = id => id.StartsWith('a') ? ReportOutcome.Retry : ReportOutcome.Gone;
+        // Pulls far apart: only the progress answer can stop b before the next pull.
+        var agent = Agent(new AgentOptions { PollInterval = TimeSpan.FromMinutes(10), ProgressPercentStep = 5, ProgressInterval = TimeSpan.FromSeconds(1) });
+        var events = new List<AgentEvent>();
+        agent.Changed += events.Add;
+
+        await RunForAsync(agent, TimeSpan.FromSeconds(20));
+        Assert.Equal(1, agent.Status().Cancelled);
+        Assert.Equal("a-0-InitialSeed", agent.Status().Active.Single().WorkItemId);
+        Assert.Single(events, e => e.Kind == "Cancelled" && e.Transfer!.WorkItemId == "b-0-InitialSeed");
+        Assert.Single(_hub.Progress, p => p.Id == "b-0-InitialSeed");
+        Assert.True(agent.Status().ProgressErrors >= 2, $"{agent.Status().ProgressErrors} progress errors");
+        Assert.Equal(0, agent.Status().ProgressReports);
+
+        await RunForAsync(agent, TimeSpan.FromSeconds(120));
+        Assert.Equal(["a-0-InitialSeed"], _hub.Reports.Select(r => r.Id));
     }
 
     [Fact]
@@ -236,6 +290,28 @@ public sealed class ReplicationAgentTests
         using var repeated = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"workItemId":"w","state":"Reported"}""") });
         using var http3 = new HttpClient(repeated) { BaseAddress = new Uri("http://hub/") };
         Assert.Equal(ReportOutcome.Accepted, await new WorkItemClient(http3, "contoso", "ap", "secret").ReportAsync("w", true, null, 5, CancellationToken.None));
+
+        // Progress: the body and route; Pending -> Accepted, Reported or Cancelled -> Gone, 404 -> Gone, 503 -> Retry.
+        string? sent = null;
+        var progressAnswer = (HttpStatusCode.OK, """{"workItemId":"w","state":"Pending","stored":true}""");
+        using var progressHandler = new StubHandler(req =>
+        {
+            sent = req.Content!.ReadAsStringAsync().GetAwaiter().GetResult();
+            return new HttpResponseMessage(progressAnswer.Item1) { Content = new StringContent(progressAnswer.Item2) };
+        });
+        using var http4 = new HttpClient(progressHandler) { BaseAddress = new Uri("http://hub/") };
+        var progressClient = new WorkItemClient(http4, "contoso", "ap", "secret");
+        Assert.Equal(ReportOutcome.Accepted, await progressClient.ProgressAsync("vm-1-000000-InitialSeed-0", 40, 100, CancellationToken.None));
+        Assert.Equal("http://hub/api/projects/contoso/appliances/ap/workItems/vm-1-000000-InitialSeed-0/progress", progressHandler.Requests[0]);
+        Assert.Equal("""{"bytesTransferred":40,"totalBytes":100}""", sent);
+        progressAnswer = (HttpStatusCode.OK, """{"workItemId":"w","state":"Cancelled","stored":false}""");
+        Assert.Equal(ReportOutcome.Gone, await progressClient.ProgressAsync("w", 40, 100, CancellationToken.None));
+        progressAnswer = (HttpStatusCode.OK, """{"workItemId":"w","state":"Reported","stored":false}""");
+        Assert.Equal(ReportOutcome.Gone, await progressClient.ProgressAsync("w", 40, 100, CancellationToken.None));
+        progressAnswer = (HttpStatusCode.NotFound, "{}");
+        Assert.Equal(ReportOutcome.Gone, await progressClient.ProgressAsync("w", 40, 100, CancellationToken.None));
+        progressAnswer = (HttpStatusCode.ServiceUnavailable, "{}");
+        Assert.Equal(ReportOutcome.Retry, await progressClient.ProgressAsync("w", 40, 100, CancellationToken.None));
 
         Assert.Equal(ReportOutcome.Accepted, WorkItemClient.Classify(HttpStatusCode.OK));
         Assert.Equal(ReportOutcome.Gone, WorkItemClient.Classify(HttpStatusCode.NotFound));

@@ -32,10 +32,30 @@ internal static class ReplicationCommands
         public Option<double> FailPercent { get; } = new("--fail-percent") { Description = "Percent of cycles reported as failed (simulated errors).", DefaultValueFactory = _ => 0 };
         public Option<double> Poll { get; } = new("--poll-seconds") { Description = "Seconds between pulls of the work items.", DefaultValueFactory = _ => 2 };
         public Option<int> Heartbeat { get; } = new("--heartbeat-seconds") { Description = "Seconds between heartbeats.", DefaultValueFactory = _ => 60 };
+        public Option<double> ProgressPercent { get; } = new("--progress-percent") { Description = "Report an initial seed's progress to the hub each time it crosses another this many percent (0: never).", DefaultValueFactory = _ => 5 };
+        public Option<double> ProgressSeconds { get; } = new("--progress-seconds") { Description = "Least real seconds between two progress reports of one seed.", DefaultValueFactory = _ => 1 };
+
+        public Common()
+        {
+            ProgressPercent.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<double>() is < 0 or > 100)
+                {
+                    r.AddError("--progress-percent is 0 (no progress reports) to 100.");
+                }
+            });
+            ProgressSeconds.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<double>() < 0)
+                {
+                    r.AddError("--progress-seconds is not negative.");
+                }
+            });
+        }
 
         public void AddTo(Command command)
         {
-            foreach (var o in new Option[] { Hub, Project, Appliance, Credential, CredentialFile, RvTools, Csv, Generate, Speedup, Bandwidth, Churn, FailPercent, Poll, Heartbeat })
+            foreach (var o in new Option[] { Hub, Project, Appliance, Credential, CredentialFile, RvTools, Csv, Generate, Speedup, Bandwidth, Churn, FailPercent, Poll, Heartbeat, ProgressPercent, ProgressSeconds })
             {
                 command.Options.Add(o);
             }
@@ -78,6 +98,8 @@ internal static class ReplicationCommands
             PollInterval = TimeSpan.FromSeconds(parse.GetValue(Poll)),
             HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(Heartbeat)),
             FailurePercent = parse.GetValue(FailPercent),
+            ProgressPercentStep = parse.GetValue(ProgressPercent),
+            ProgressInterval = TimeSpan.FromSeconds(parse.GetValue(ProgressSeconds)),
         };
     }
 
@@ -231,7 +253,7 @@ internal static class ReplicationCommands
     {
         var kinds = s.CompletedByKind.Count == 0 ? "" : $" ({string.Join(", ", s.CompletedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"))})";
         AnsiConsole.MarkupLine($"Appliance: {s.Reported} work items reported{kinds}, " +
-            $"{s.FailedReports} failed, {s.Cancelled} cancelled, {MigrationJourney.Bytes(s.BytesTransferred)} copied, {s.Heartbeats} heartbeats, {s.Pulls} pulls ({s.PullErrors} failed).");
+            $"{s.FailedReports} failed, {s.Cancelled} cancelled, {MigrationJourney.Bytes(s.BytesTransferred)} copied, {s.ProgressReports} progress reports ({s.ProgressErrors} not taken), {s.Heartbeats} heartbeats, {s.Pulls} pulls ({s.PullErrors} failed).");
     }
 
     private static void PrintJourneySummary(JourneyResult result, IReadOnlyList<(string Step, string Summary)> resources, AgentStatus agent, Func<string, string> name)

@@ -23,6 +23,12 @@ public sealed record AgentOptions
 
     /// <summary>Seed of the failure draw.</summary>
     public int Seed { get; init; } = 7;
+
+    /// <summary>An initial seed's progress is reported to the hub each time it crosses another this many percent (0: never).</summary>
+    public double ProgressPercentStep { get; init; } = 5;
+
+    /// <summary>Least real time between two progress reports of one work item.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>What happened in the agent (for a display or a log).</summary>
@@ -34,12 +40,19 @@ public sealed record AgentEvent(string Kind, TransferView? Transfer = null, stri
 /// <summary>A snapshot of the agent for the progress display.</summary>
 public sealed record AgentStatus(
     IReadOnlyList<TransferView> Active, IReadOnlyDictionary<string, int> CompletedByKind, long BytesTransferred, int Reported, int FailedReports, int Gone,
-    int Cancelled, int Pulls, int PullErrors, int Heartbeats, int HeartbeatErrors, int ReportsWaiting, string? LastError, DateTimeOffset SimulatedNow);
+    int Cancelled, int Pulls, int PullErrors, int Heartbeats, int HeartbeatErrors, int ReportsWaiting, string? LastError, DateTimeOffset SimulatedNow)
+{
+    /// <summary>Progress reports the hub stored (or kept a later one of).</summary>
+    public int ProgressReports { get; init; }
+
+    /// <summary>Progress reports the hub could not take (retried at the next step due).</summary>
+    public int ProgressErrors { get; init; }
+}
 
 /// <summary>
 /// The appliance answering its work items: pulls them every <see cref="AgentOptions.PollInterval"/>, replicates them in a
 /// <see cref="ReplicationModel"/>, reports each when done (retrying until the hub stores it), drops work the hub no longer
-/// lists (cancelled), and sends heartbeats. <see cref="RunAsync"/> loops until cancelled; <see cref="StepAsync"/> is one turn.
+/// lists (cancelled), reports the progress of initial seeds while they copy (<see cref="ProgressSchedule"/>), and sends heartbeats. <see cref="RunAsync"/> loops until cancelled; <see cref="StepAsync"/> is one turn.
 /// </summary>
 public sealed class ReplicationAgent
 {
@@ -54,11 +67,12 @@ public sealed class ReplicationAgent
     private readonly Dictionary<string, bool> _outcome = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _completed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ProgressSchedule _progress;
     private DateTimeOffset _lastStep;
     private DateTimeOffset _nextPull;
     private DateTimeOffset _nextHeartbeat;
     private long _bytes;
-    private int _reported, _failedReports, _gone, _cancelled, _pulls, _pullErrors, _heartbeats, _heartbeatErrors;
+    private int _reported, _failedReports, _gone, _cancelled, _pulls, _pullErrors, _heartbeats, _heartbeatErrors, _progressReports, _progressErrors;
     private string? _lastError;
 
     /// <summary>An agent for an appliance that discovered <paramref name="servers"/> (their disks size the transfers).</summary>
@@ -74,6 +88,7 @@ public sealed class ReplicationAgent
         _model = new ReplicationModel(replication, servers, _lastStep);
         _discovered = servers.Count;
         _random = new Random(options.Seed);
+        _progress = new ProgressSchedule(options.ProgressPercentStep, options.ProgressInterval);
     }
 
     /// <summary>Raised for each thing that happens (on the agent's loop).</summary>
@@ -85,7 +100,11 @@ public sealed class ReplicationAgent
         lock (_gate)
         {
             return new AgentStatus(_model.Active, new Dictionary<string, int>(_completed), _bytes, _reported, _failedReports, _gone, _cancelled,
-                _pulls, _pullErrors, _heartbeats, _heartbeatErrors, _toReport.Count, _lastError, _model.Now);
+                _pulls, _pullErrors, _heartbeats, _heartbeatErrors, _toReport.Count, _lastError, _model.Now)
+            {
+                ProgressReports = _progressReports,
+                ProgressErrors = _progressErrors,
+            };
         }
     }
 
@@ -106,7 +125,7 @@ public sealed class ReplicationAgent
         }
     }
 
-    /// <summary>One turn: advance the transfers, report what finished, pull and send a heartbeat when due.</summary>
+    /// <summary>One turn: advance the transfers, report what finished and the progress of seeds, pull and send a heartbeat when due.</summary>
     public async Task StepAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -123,6 +142,7 @@ public sealed class ReplicationAgent
         }
 
         await ReportAsync(cancellationToken).ConfigureAwait(false);
+        await ReportProgressAsync(now, cancellationToken).ConfigureAwait(false);
         if (now >= _nextPull)
         {
             _nextPull = now + _options.PollInterval;
@@ -195,6 +215,66 @@ public sealed class ReplicationAgent
                 }
 
                 Changed?.Invoke(new AgentEvent(outcome == ReportOutcome.Gone ? "Gone" : ok ? "Reported" : "Failed", t));
+            }
+        }
+    }
+
+    private async Task ReportProgressAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_progress.Enabled)
+        {
+            return;
+        }
+
+        List<TransferView> due;
+        lock (_gate)
+        {
+            var active = _model.Active;
+            _progress.Retain(active.Select(t => t.WorkItemId));
+            due = active.Where(t => t.Kind == Shared.Migration.WorkItemKinds.InitialSeed && _progress.Due(t, now)).ToList();
+            foreach (var t in due)
+            {
+                // Recorded before the call: a failed attempt waits for the interval and the next step too.
+                _progress.Sent(t, now);
+            }
+        }
+
+        foreach (var chunk in due.Chunk(16))
+        {
+            var outcomes = await Task.WhenAll(chunk.Select(async t =>
+                (t, outcome: await _hub.ProgressAsync(t.WorkItemId, t.DoneBytes, t.TotalBytes, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            var cancelled = new List<TransferView>();
+            lock (_gate)
+            {
+                foreach (var (t, outcome) in outcomes)
+                {
+                    switch (outcome)
+                    {
+                        case ReportOutcome.Accepted:
+                            _progressReports++;
+                            break;
+                        case ReportOutcome.Gone:
+                            // The hub cancelled it (or no longer has it): stop copying now rather than at the next pull.
+                            if (_model.Cancel(t.WorkItemId))
+                            {
+                                _closed.Add(t.WorkItemId);
+                                _cancelled++;
+                                cancelled.Add(t);
+                            }
+
+                            break;
+                        case ReportOutcome.Retry:
+                            _progressErrors++;
+                            break;
+                        default:
+                            break;
+                    }
+                }
+            }
+
+            foreach (var t in cancelled)
+            {
+                Changed?.Invoke(new AgentEvent("Cancelled", t));
             }
         }
     }

@@ -106,7 +106,8 @@ internal sealed class ReplicationDisplay
         var s = _agent.Status();
         var header = new Markup(
             $"[bold]{Markup.Escape(_title)}[/]  simulated time +{Simulated(s.SimulatedNow - _simStart)} (x{_speedup.ToString("0.##", CultureInfo.InvariantCulture)})  " +
-            $"pulls {s.Pulls}  heartbeats {s.Heartbeats}  reported {s.Reported}" + (s.FailedReports > 0 ? $" ([red]{s.FailedReports} failed[/])" : "") +
+            $"pulls {s.Pulls}  heartbeats {s.Heartbeats}  progress sent {s.ProgressReports}" + (s.ProgressErrors > 0 ? $" ([yellow]{s.ProgressErrors} not taken[/])" : "") +
+            $"  reported {s.Reported}" + (s.FailedReports > 0 ? $" ([red]{s.FailedReports} failed[/])" : "") +
             (s.Cancelled > 0 ? $"  cancelled {s.Cancelled}" : "") + $"  copied {MigrationJourney.Bytes(s.BytesTransferred)}" +
             (s.LastError is null ? "" : $"\n[yellow]last error: {Markup.Escape(s.LastError)}[/]"));
         var table = new Table().Border(TableBorder.Simple).AddColumns("Server", "Work item", "Progress", "Copied", "Sim. time");

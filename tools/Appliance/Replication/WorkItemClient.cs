@@ -36,6 +36,13 @@ public interface IWorkItemHub
     /// <summary>Reports a work item done or failed.</summary>
     Task<ReportOutcome> ReportAsync(string workItemId, bool succeeded, string? error, long bytesTransferred, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reports a work item's transfer progress: <see cref="ReportOutcome.Accepted"/> when the hub took it (or keeps a
+    /// later one), <see cref="ReportOutcome.Gone"/> when it no longer wants the work (cancelled, reported, unknown),
+    /// <see cref="ReportOutcome.Retry"/> when it cannot take it now.
+    /// </summary>
+    Task<ReportOutcome> ProgressAsync(string workItemId, long bytesTransferred, long totalBytes, CancellationToken cancellationToken);
+
     /// <summary>Sends a heartbeat.</summary>
     Task HeartbeatAsync(int discoveredServers, CancellationToken cancellationToken);
 }
@@ -87,6 +94,39 @@ public sealed class WorkItemClient(HttpClient http, string project, string appli
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return ReportOutcome.Retry;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ReportOutcome> ProgressAsync(string workItemId, long bytesTransferred, long totalBytes, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Post, $"api/projects/{Uri.EscapeDataString(project)}/appliances/{Uri.EscapeDataString(appliance)}/workItems/{Uri.EscapeDataString(workItemId)}/progress");
+        request.Content = JsonContent.Create(new { bytesTransferred, totalBytes });
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var outcome = Classify(response.StatusCode);
+            if (outcome == ReportOutcome.Accepted)
+            {
+                // 200 with the work item's state: Pending (stored, or a later one kept); Reported or Cancelled: nothing stored.
+                var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var state = answer.Length == 0 ? null : JsonSerializer.Deserialize<ReportAnswer>(answer, Json)?.State;
+                return state is null or "Pending" ? ReportOutcome.Accepted : ReportOutcome.Gone;
+            }
+
+            return outcome;
+        }
+        catch (HttpRequestException)
+        {
+            return ReportOutcome.Retry;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ReportOutcome.Retry;
+        }
+        catch (JsonException)
+        {
+            return ReportOutcome.Accepted;
         }
     }
 
