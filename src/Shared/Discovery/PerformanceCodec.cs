@@ -384,20 +384,8 @@ public static class PerformanceCodec
             return buffer;
         }
 
-        var size = 1 + 2 + 1 + disks.Sum(d => 1 + Encoding.UTF8.GetByteCount(d.DiskId)) + (n * (4 + 16 + (16 * disks.Count)));
-        var result = new byte[size];
+        var (result, o) = ColumnarDay(disks.Select(d => d.DiskId).ToList(), n);
         var span = result.AsSpan();
-        span[0] = ColumnarLayout;
-        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], (ushort)n);
-        span[3] = (byte)disks.Count;
-        var o = 4;
-        foreach (var d in disks)
-        {
-            var len = Encoding.UTF8.GetBytes(d.DiskId, span[(o + 1)..]);
-            span[o] = (byte)len;
-            o += 1 + len;
-        }
-
         foreach (var p in points)
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[o..], (int)(p.Timestamp.UtcDateTime.TimeOfDay.Ticks / TimeSpan.TicksPerSecond));
@@ -427,20 +415,8 @@ public static class PerformanceCodec
     private static byte[] EncodeDay(PerformanceColumns columns, int start, int n, long midnight)
     {
         var disks = columns.Disks ?? [];
-        var size = 1 + 2 + 1 + disks.Sum(d => 1 + Encoding.UTF8.GetByteCount(d.DiskId!)) + (n * (4 + 16 + (16 * disks.Count)));
-        var result = new byte[size];
+        var (result, o) = ColumnarDay(disks.Select(d => d.DiskId!).ToList(), n);
         var span = result.AsSpan();
-        span[0] = ColumnarLayout;
-        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], (ushort)n);
-        span[3] = (byte)disks.Count;
-        var o = 4;
-        foreach (var d in disks)
-        {
-            var len = Encoding.UTF8.GetBytes(d.DiskId!, span[(o + 1)..]);
-            span[o] = (byte)len;
-            o += 1 + len;
-        }
-
         foreach (var t in columns.Timestamps.AsSpan(start, n))
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[o..], (int)(t - midnight));
@@ -460,6 +436,25 @@ public static class PerformanceCodec
         }
 
         return result;
+    }
+
+    /// <summary>A columnar day's buffer for <paramref name="n"/> points with its header written (layout, count, disk ids), and where its columns start.</summary>
+    private static (byte[] Buffer, int ColumnsAt) ColumnarDay(IReadOnlyList<string> diskIds, int n)
+    {
+        var buffer = new byte[1 + 2 + 1 + diskIds.Sum(id => 1 + Encoding.UTF8.GetByteCount(id)) + (n * (4 + 16 + (16 * diskIds.Count)))];
+        var span = buffer.AsSpan();
+        span[0] = ColumnarLayout;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[1..], (ushort)n);
+        span[3] = (byte)diskIds.Count;
+        var o = 4;
+        foreach (var id in diskIds)
+        {
+            var len = Encoding.UTF8.GetBytes(id, span[(o + 1)..]);
+            span[o] = (byte)len;
+            o += 1 + len;
+        }
+
+        return (buffer, o);
     }
 
     private static int Floats(Span<byte> span, int o, double[] values, int start, int n)
