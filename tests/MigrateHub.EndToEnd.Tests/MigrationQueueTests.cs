@@ -105,6 +105,71 @@ public sealed class MigrationQueueTests(MigrationFixture fixture)
     }
 
     [Fact]
+    public async Task Slots_and_queue_places_of_lifecycles_terminated_by_hand_are_given_back_by_the_sweep_and_the_first_waiter_starts()
+    {
+        var host = fixture.Host;
+        using var hub = new HubClient(host);
+        string[] names = ["t-01", "t-02", "t-03"];
+        var p = await CreateAsync(host, hub, "migt", names.Select(n => Server(n)).ToList());
+        foreach (var n in names)
+        {
+            await WaitAsync(hub, p, n, s => S(s, "state") == "Discovered", "discovered");
+        }
+
+        using (var put = await hub.Http.PutAsJsonAsync($"api/projects/{p.Project}/migrationSettings", new { maxConcurrentReplicationsPerAppliance = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await using var appliance = new FakeAppliance(host, p, _ => TimeSpan.FromMilliseconds(300));
+        await AcceptedAsync(await EnableAsync(hub, p, ["t-01"]));
+        var holder = await WaitAsync(hub, p, "t-01", s => S(s, "migrationState") == "Replicating", "t-01 replicating");
+        await AcceptedAsync(await EnableAsync(hub, p, ["t-02"]));
+        await WaitAsync(hub, p, "t-02", s => s["replicationQueuePosition"]?.GetValue<int>() == 1, "t-02 queued first");
+        await AcceptedAsync(await EnableAsync(hub, p, ["t-03"]));
+        await WaitAsync(hub, p, "t-03", s => s["replicationQueuePosition"]?.GetValue<int>() == 2, "t-03 queued second");
+
+        // The holder's and the last waiter's lifecycles are terminated by hand: nothing gives their rows back by itself.
+        var durable = host.Services.GetRequiredService<MigrateHub.DevHost.Durable.RoutingDurableTaskClient>();
+        foreach (var server in new[] { "t-01", "t-03" })
+        {
+            var id = MigrateHub.Orchestrations.Machines.MachineLifecycleOrchestrator.InstanceId(p.ProjectId, server);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await durable.TerminateInstanceAsync(id, new Microsoft.DurableTask.Client.TerminateInstanceOptions { Output = "terminated by hand in a test" }, timeout.Token);
+            await durable.WaitForInstanceCompletionAsync(id, timeout.Token);
+        }
+
+        var slots = host.Services.GetRequiredService<ReplicationSlots>();
+        var applianceId = S(holder, "applianceId");
+        var (used, holders, waiters) = await slots.DescribeAsync(p.Region, p.ProjectId, applianceId, CancellationToken.None);
+        Assert.Equal(1, used);
+        Assert.Equal(["t-01"], holders);
+        Assert.Equal(["t-02", "t-03"], waiters);
+        Assert.Equal(1, (await ItemAsync(hub, p, "t-02"))["replicationQueuePosition"]!.GetValue<int>());
+
+        // The sweep drops both rows (the lifecycles are Terminated) and wakes the first waiter, which starts replicating.
+        using (var swept = await hub.Http.PostAsync(new Uri(hub.Http.BaseAddress!, "admin/functions/ReplicationSlotSweep"), null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, swept.StatusCode);
+        }
+
+        await WaitAsync(hub, p, "t-02", s => s["replicationQueuePosition"] is null && S(s, "migrationState") == "Replicating", "t-02 starts after the sweep");
+        (used, holders, waiters) = await slots.DescribeAsync(p.Region, p.ProjectId, applianceId, CancellationToken.None);
+        Assert.Equal(1, used);
+        Assert.Equal(["t-02"], holders);
+        Assert.Empty(waiters);
+        Assert.Contains(appliance.Seen, w => S(w, "serverId") == "t-02" && S(w, "kind") == "InitialSeed");
+
+        // A second sweep finds nothing more to drop: t-02's lifecycle runs.
+        using (var again = await hub.Http.PostAsync(new Uri(hub.Http.BaseAddress!, "admin/functions/ReplicationSlotSweep"), null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        Assert.Equal(["t-02"], (await slots.DescribeAsync(p.Region, p.ProjectId, applianceId, CancellationToken.None)).Holders);
+    }
+
+    [Fact]
     public async Task Work_items_outstanding_when_a_server_is_paused_or_disabled_are_cancelled_and_the_appliance_sees_it()
     {
         var host = fixture.Host;

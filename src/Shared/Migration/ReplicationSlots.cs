@@ -15,6 +15,9 @@ namespace MigrateHub.Shared.Migration;
 /// <param name="Limit">The limit that applied.</param>
 public sealed record SlotAnswer(bool Acquired, int? Position, int Limit);
 
+/// <summary>A slot row (<paramref name="Waiting"/> false) or waiter row of a server, as <see cref="ReplicationSlots.RowsAsync"/> finds it.</summary>
+public sealed record SlotRow(string Partition, string RowKey, string ProjectId, string ServerId, bool Waiting);
+
 /// <summary>
 /// At most N servers replicate at once per appliance (DOMAIN.md §5: 300 per appliance); the rest wait in
 /// request order. Table <c>MigrationSlots</c>, partition <c>{projectId}_{escaped applianceId}</c>: row
@@ -146,6 +149,42 @@ public sealed class ReplicationSlots(HubStorage storage, TimeProvider clock)
             await DeleteIfExistsAsync(table, partition, SlotKey(index), cancellationToken).ConfigureAwait(false);
         }
 
+        return await FirstWaitersAsync(table, partition, wake, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every slot and waiter row of a region, with the project and server it belongs to (one scan; the input of the
+    /// sweep that drops the rows of servers whose lifecycle no longer runs).
+    /// </summary>
+    public async Task<IReadOnlyList<SlotRow>> RowsAsync(string region, CancellationToken cancellationToken)
+    {
+        var table = await storage.Region(region).TableAsync(Table, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"(RowKey ge {"s_"} and RowKey lt {"s`"}) or (RowKey ge {"w_"} and RowKey lt {"w`"})");
+        var rows = new List<SlotRow>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "ServerId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // Partitions are "{projectId}_{escaped applianceId}"; project ids have no '_'.
+            var cut = e.PartitionKey.IndexOf('_', StringComparison.Ordinal);
+            if (cut > 0 && e.GetString("ServerId") is { } server)
+            {
+                rows.Add(new SlotRow(e.PartitionKey, e.RowKey, e.PartitionKey[..cut], server, e.RowKey.StartsWith("w_", StringComparison.Ordinal)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Removes one row found by <see cref="RowsAsync"/>; a freed slot answers the first waiter of its appliance to wake.</summary>
+    public async Task<IReadOnlyList<string>> DropAsync(string region, SlotRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var table = await storage.Region(region).TableAsync(Table, cancellationToken).ConfigureAwait(false);
+        await DeleteIfExistsAsync(table, row.Partition, row.RowKey, cancellationToken).ConfigureAwait(false);
+        return await FirstWaitersAsync(table, row.Partition, row.Waiting ? 0 : 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<string>> FirstWaitersAsync(TableClient table, string partition, int wake, CancellationToken cancellationToken)
+    {
         var first = new List<string>();
         if (wake > 0)
         {
