@@ -131,7 +131,7 @@ public sealed class DevHostApp : IAsyncDisposable
         builder.Services.AddSingleton<IReadOnlyDictionary<string, RegionalTaskHub>>(sp => regions.ToDictionary(
             r => r,
             r => new RegionalTaskHub(r, stack.Regions[r].ConnectionString, options.TaskHubName, registry, sp, sp.GetRequiredService<ILoggerFactory>(),
-                options.DurableVisibilityTimeout, options.MaxConcurrentActivities),
+                options.DurableVisibilityTimeout),
             StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton(sp => new RoutingDurableTaskClient(
             sp.GetRequiredService<IReadOnlyDictionary<string, RegionalTaskHub>>(), regions[0], sp.GetRequiredService<ProjectDirectory>()));

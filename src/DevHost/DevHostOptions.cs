@@ -40,13 +40,6 @@ public sealed class DevHostOptions
     /// </summary>
     public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Activities one durable worker runs at once; the same as host.json's <c>maxConcurrentActivityFunctions</c> for
-    /// the deployed app. Most lifecycle activities wait on Azure (long-running ARM operations polled about once a
-    /// second), so the DTFx default (10 per core) left 500 concurrent cutovers queued behind 20 slots.
-    /// </summary>
-    public int MaxConcurrentActivities { get; set; } = 64;
-
     /// <summary>Minimum level of log lines written to the console.</summary>
     public Microsoft.Extensions.Logging.LogLevel ConsoleLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
 }

@@ -23,7 +23,7 @@ public sealed class RegionalTaskHub : IAsyncDisposable
 
     /// <summary>Creates the hub (nothing runs until <see cref="StartWorkerAsync"/>).</summary>
     public RegionalTaskHub(string region, string connectionString, string taskHubName, DurableRegistry registry,
-        IServiceProvider services, ILoggerFactory loggerFactory, TimeSpan? visibilityTimeout = null, int maxConcurrentActivities = 64)
+        IServiceProvider services, ILoggerFactory loggerFactory, TimeSpan? visibilityTimeout = null)
     {
         var visibility = visibilityTimeout ?? TimeSpan.FromSeconds(30);
         Region = region;
@@ -45,8 +45,6 @@ public sealed class RegionalTaskHub : IAsyncDisposable
             WorkItemQueueVisibilityTimeout = visibility,
             ControlQueueVisibilityTimeout = visibility,
             WorkerId = $"{region}-{Environment.ProcessId}-{Guid.NewGuid():N}",
-            // As host.json's maxConcurrentActivityFunctions: activities mostly wait on ARM and storage.
-            MaxConcurrentTaskActivityWorkItems = maxConcurrentActivities,
             LoggerFactory = loggerFactory,
         });
         _service = _newService();
