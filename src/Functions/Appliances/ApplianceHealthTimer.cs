@@ -15,21 +15,13 @@ public sealed class ApplianceHealthTimer(HubStorage storage, ApplianceService ap
     [Function(nameof(ApplianceHealthCheck))]
     public async Task ApplianceHealthCheck([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Appliance health check", async region =>
         {
-            try
+            var marked = await appliances.MarkSilentAppliancesAsync(region, cancellationToken);
+            if (marked.Count > 0)
             {
-                var marked = await appliances.MarkSilentAppliancesAsync(region, cancellationToken);
-                if (marked.Count > 0)
-                {
-                    logger.LogWarning("{Count} appliances of region {Region} marked unhealthy", marked.Count, region);
-                }
+                logger.LogWarning("{Count} appliances of region {Region} marked unhealthy", marked.Count, region);
             }
-            catch (RegionUnavailableException ex)
-            {
-                // One region down must not stop the check of the others.
-                logger.LogWarning(ex, "Appliance health check skipped region {Region}: storage unavailable", region);
-            }
-        }
+        });
     }
 }

@@ -161,27 +161,20 @@ public sealed class UploadSweepTimer(HubStorage storage, UploadService uploads, 
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durable);
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Upload sweep", async region =>
         {
-            try
+            var count = await uploads.ResendStaleAsync(region, options.Value.ResendAfter, cancellationToken);
+            if (count > 0)
             {
-                var count = await uploads.ResendStaleAsync(region, options.Value.ResendAfter, cancellationToken);
-                if (count > 0)
-                {
-                    logger.LogWarning("Upload sweep re-sent {Count} uploads in {Region}", count, region);
-                }
+                logger.LogWarning("Upload sweep re-sent {Count} uploads in {Region}", count, region);
+            }
 
-                var started = await lifecycles.StartMissingAsync(durable, region, cancellationToken);
-                if (started > 0)
-                {
-                    logger.LogWarning("Upload sweep started {Count} lost machine lifecycles in {Region}", started, region);
-                }
-            }
-            catch (RegionUnavailableException ex)
+            var started = await lifecycles.StartMissingAsync(durable, region, cancellationToken);
+            if (started > 0)
             {
-                logger.LogWarning(ex, "Upload sweep skipped region {Region}: storage unavailable", region);
+                logger.LogWarning("Upload sweep started {Count} lost machine lifecycles in {Region}", started, region);
             }
-        }
+        });
     }
 }
 
@@ -192,24 +185,17 @@ public sealed class DiscoveryRetentionTimer(HubStorage storage, ProjectRepositor
     [Function(nameof(DiscoveryRetentionPurge))]
     public async Task DiscoveryRetentionPurge([TimerTrigger("0 15 2 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Retention", async region =>
         {
-            try
+            var list = await projects.ListByStateAsync(region, ProvisioningStates.Succeeded, cancellationToken);
+            foreach (var project in list)
             {
-                var list = await projects.ListByStateAsync(region, ProvisioningStates.Succeeded, cancellationToken);
-                foreach (var project in list)
+                var deleted = await retention.PurgeAsync(region, project.Id, cancellationToken);
+                if (deleted > 0)
                 {
-                    var deleted = await retention.PurgeAsync(region, project.Id, cancellationToken);
-                    if (deleted > 0)
-                    {
-                        logger.LogInformation("Retention removed {Count} old performance/dependency rows of project {ProjectId}", deleted, project.Id);
-                    }
+                    logger.LogInformation("Retention removed {Count} old performance/dependency rows of project {ProjectId}", deleted, project.Id);
                 }
             }
-            catch (RegionUnavailableException ex)
-            {
-                logger.LogWarning(ex, "Retention skipped region {Region}: storage unavailable", region);
-            }
-        }
+        });
     }
 }

@@ -21,21 +21,14 @@ public sealed class ReplicationSlotSweepTimer(HubStorage storage, ReplicationSlo
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken)
     {
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Replication slot sweep", async region =>
         {
-            try
+            var dropped = await SweepAsync(region, durable, cancellationToken);
+            if (dropped > 0)
             {
-                var dropped = await SweepAsync(region, durable, cancellationToken);
-                if (dropped > 0)
-                {
-                    logger.LogWarning("Replication slot sweep: dropped {Rows} slot or queue rows of lifecycles no longer running in region {Region}", dropped, region);
-                }
+                logger.LogWarning("Replication slot sweep: dropped {Rows} slot or queue rows of lifecycles no longer running in region {Region}", dropped, region);
             }
-            catch (RegionUnavailableException ex)
-            {
-                logger.LogWarning(ex, "Replication slot sweep skipped region {Region}: storage unavailable", region);
-            }
-        }
+        });
     }
 
     /// <summary>Sweeps one region; answers the rows dropped.</summary>

@@ -147,18 +147,11 @@ public sealed class UsageMeteringTimer(HubStorage storage, ProjectRepository pro
     public async Task UsageMetering([TimerTrigger("0 30 0 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var yesterday = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Usage metering", async region =>
         {
-            try
-            {
-                var ids = (await projectRepository.ListByStateAsync(region, ProvisioningStates.Succeeded, cancellationToken)).Select(p => p.Id);
-                var rows = await usage.MeterDayAsync(region, ids, yesterday, cancellationToken);
-                logger.LogInformation("Metered {Rows} server-days of {Day} in region {Region}", rows, yesterday, region);
-            }
-            catch (RegionUnavailableException ex)
-            {
-                logger.LogWarning(ex, "Usage metering skipped region {Region}: storage unavailable", region);
-            }
-        }
+            var ids = (await projectRepository.ListByStateAsync(region, ProvisioningStates.Succeeded, cancellationToken)).Select(p => p.Id);
+            var rows = await usage.MeterDayAsync(region, ids, yesterday, cancellationToken);
+            logger.LogInformation("Metered {Rows} server-days of {Day} in region {Region}", rows, yesterday, region);
+        });
     }
 }

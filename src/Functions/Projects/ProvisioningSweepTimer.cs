@@ -23,22 +23,14 @@ public sealed class ProvisioningSweepTimer(HubStorage storage, ProjectRepository
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durable);
-        foreach (var region in storage.HostedRegions)
+        await storage.ForEachHostedRegionAsync(logger, "Provisioning sweep", async region =>
         {
-            try
+            var stuck = await repository.ListByStateAsync(region, ProvisioningStates.Provisioning, cancellationToken);
+            foreach (var project in stuck.Where(p => clock.GetUtcNow() - p.CreatedAt > StuckAfter))
             {
-                var stuck = await repository.ListByStateAsync(region, ProvisioningStates.Provisioning, cancellationToken);
-                foreach (var project in stuck.Where(p => clock.GetUtcNow() - p.CreatedAt > StuckAfter))
-                {
-                    logger.LogWarning("Restarting provisioning of project {ProjectId} in {Region}", project.Id, region);
-                    await ProjectsApi.StartProvisioningAsync(durable, project, cancellationToken);
-                }
+                logger.LogWarning("Restarting provisioning of project {ProjectId} in {Region}", project.Id, region);
+                await ProjectsApi.StartProvisioningAsync(durable, project, cancellationToken);
             }
-            catch (RegionUnavailableException ex)
-            {
-                // One region down must not stop the sweep of the others.
-                logger.LogWarning(ex, "Provisioning sweep skipped region {Region}: storage unavailable", region);
-            }
-        }
+        });
     }
 }
