@@ -81,7 +81,8 @@ internal abstract class NumberArrayConverter<T> : JsonConverter<T[]>
 internal sealed class DoubleArrayConverter : NumberArrayConverter<double>
 {
     /// <inheritdoc />
-    protected override bool TryRead(ref Utf8JsonReader reader, out double value) => reader.TryGetDouble(out value);
+    protected override bool TryRead(ref Utf8JsonReader reader, out double value) =>
+        (!reader.HasValueSequence && DecimalText.TryParseShort(reader.ValueSpan, out value)) || reader.TryGetDouble(out value);
 
     /// <inheritdoc />
     protected override void Write(Utf8JsonWriter writer, double value) => writer.WriteNumberValue(value);
