@@ -105,41 +105,37 @@ var applianceLoop = Task.Run(async () =>
     {
         try
         {
-            var body = JsonNode.Parse(await applianceHttp.GetStringAsync($"api/projects/{project}/appliances/{appliance}/workItems?max=500", stop.Token))!;
-            var items = body["value"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Where(i => reported.TryAdd(i, 0)).ToList();
-            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stop.Token }, async (id, ct) =>
+            try
             {
-                try
+                var body = JsonNode.Parse(await applianceHttp.GetStringAsync($"api/projects/{project}/appliances/{appliance}/workItems?max=500", stop.Token))!;
+                var items = body["value"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Where(i => reported.TryAdd(i, 0)).ToList();
+                await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stop.Token }, async (id, ct) =>
                 {
-                    using var r = await applianceHttp.PostAsJsonAsync($"api/projects/{project}/appliances/{appliance}/workItems/{id}/report", new { succeeded = true }, ct);
-                    if (!r.IsSuccessStatusCode)
+                    try
                     {
-                        reported.TryRemove(id, out _); // report again on the next pull
+                        using var r = await applianceHttp.PostAsJsonAsync($"api/projects/{project}/appliances/{appliance}/workItems/{id}/report", new { succeeded = true }, ct);
+                        if (!r.IsSuccessStatusCode)
+                        {
+                            reported.TryRemove(id, out _); // report again on the next pull
+                        }
                     }
-                }
-                catch (HttpRequestException)
-                {
-                    reported.TryRemove(id, out _);
-                }
-            });
+                    catch (HttpRequestException)
+                    {
+                        reported.TryRemove(id, out _);
+                    }
+                });
+            }
+            catch (HttpRequestException)
+            {
+                // A busy local stack answers 503 now and then: pull again after the same pause (without it, a host that
+                // answers 503 at once turned this loop into a busy loop that took a core from the host it waited for).
+            }
+
             await Task.Delay(200, stop.Token);
         }
         catch (OperationCanceledException)
         {
             break;
-        }
-        catch (HttpRequestException)
-        {
-            // A busy local stack answers 503 now and then: pull again after the usual pause (without it, a host that
-            // answers 503 at once turned this loop into a busy loop that took a core from the host it waited for).
-            try
-            {
-                await Task.Delay(200, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
         }
     }
 });

@@ -52,7 +52,6 @@ public sealed class DecimalTextTests
     public void Random_decimals_of_every_length_and_scale_match_the_general_parser_bit_for_bit()
     {
         var random = new Random(20261206);
-        var checkedCount = 0;
         for (var n = 0; n < 200_000; n++)
         {
             var digits = random.Next(1, DecimalText.MaxDigits + 1);
@@ -89,10 +88,7 @@ public sealed class DecimalTextTests
             Assert.True(DecimalText.TryParseShort(Encoding.ASCII.GetBytes(text), out var value), text);
             var expected = double.Parse(text, CultureInfo.InvariantCulture);
             Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(value), $"{text}: {value:R} != {expected:R}");
-            checkedCount++;
         }
-
-        Assert.Equal(200_000, checkedCount);
     }
 
     [Fact]
