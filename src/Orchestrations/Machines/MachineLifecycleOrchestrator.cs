@@ -19,6 +19,9 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
     /// <summary>Name of the external event.</summary>
     public const string EventName = nameof(MachineEvent);
 
+    /// <summary>Deadlines handled in one execution before it renews its history without an event.</summary>
+    public const int MaxWakesPerExecution = 4;
+
     /// <summary>Default wait before the orchestration renews its history.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromDays(30);
 
@@ -37,18 +40,42 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
         await run.HandleDueAsync();
         run.Publish();
 
-        using (var cts = new CancellationTokenSource())
+        // One wait for the next event serves the whole execution. It is never cancelled: the SDK keeps a cancelled
+        // waiter on its stack and hands it the next event, which is then lost (measured: most reports that arrived
+        // while the lifecycle recorded a newly issued cycle were lost that way and only found by the stored-report
+        // poll). A deadline that comes first is handled in this same execution, and the execution renews itself with
+        // ContinueAsNew after the event (a report, an operation) that ends the step: about once per replication cycle.
+        var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName);
+        for (var wakes = 0; ; wakes++)
         {
-            var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName, cts.Token);
+            using var cts = new CancellationTokenSource();
             var timerTask = context.CreateTimer(run.NextDeadline(), cts.Token);
             var winner = await Task.WhenAny(eventTask, timerTask);
-            // Not CancelAsync: its callbacks run on the thread pool, and an orchestrator may only await durable tasks.
-#pragma warning disable CA1849
-            cts.Cancel();
-#pragma warning restore CA1849
             if (winner == eventTask)
             {
+                // Not CancelAsync: its callbacks run on the thread pool, and an orchestrator may only await durable tasks.
+#pragma warning disable CA1849
+                cts.Cancel();
+#pragma warning restore CA1849
                 await run.HandleEventAsync(eventTask.Result);
+                break;
+            }
+
+            await run.HandleDueAsync();
+            run.Publish();
+            await run.RecordAsync();
+            if (eventTask.IsCompleted)
+            {
+                // The event came while the deadline's work was recorded.
+                await run.HandleEventAsync(eventTask.Result);
+                break;
+            }
+
+            if (wakes + 1 >= MaxWakesPerExecution)
+            {
+                // Deadlines alone (a silent appliance) renew the history too. An event delivered in this episode after
+                // ContinueAsNew would reach the open waiter and be lost; a report is still found by the stored-report poll.
+                break;
             }
         }
 
@@ -74,6 +101,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     private bool _newReplication;
     private readonly List<string> _cancelled = [];
     private bool _dirty;
+    private bool _changed;
     private MachineLifecycleStatus? _status;
 
     public string Stage { get; private set; } = input.State;
@@ -84,7 +112,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
 
     private ReplicationSchedule Schedule => new(_options.MinimumCycleInterval, _options.MaximumCycleInterval);
 
-    public MachineLifecycleRequest NextInput() => input with { State = Stage, Options = input.Options is null && !_dirty ? null : _options, Migration = input.Migration is null && !_dirty ? null : _m };
+    public MachineLifecycleRequest NextInput() => input with { State = Stage, Options = input.Options is null && !_changed ? null : _options, Migration = input.Migration is null && !_changed ? null : _m };
 
     public DateTime NextDeadline()
     {
@@ -104,7 +132,8 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             deadline = next;
         }
 
-        if (_m.Cutover?.At is { } at && at < deadline)
+        // A scheduled cutover starts once the work in flight is reported (waking for it earlier would find it not startable).
+        if (_m.InFlight is null && _m.Cutover?.At is { } at && at < deadline)
         {
             deadline = at;
         }
@@ -159,9 +188,16 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         await context.CallActivityAsync<bool>(nameof(RecordMigrationActivity),
             new MigrationRecordRequest(_m.Settings.Region, input.ProjectId, input.ServerId, _status!, _workItem, _replicationEndedAt)
             {
-                CancelledWorkItemIds = _cancelled.Count > 0 ? _cancelled : null,
+                CancelledWorkItemIds = _cancelled.Count > 0 ? [.. _cancelled] : null,
                 NewReplication = _newReplication,
             }, Retries.Transient);
+
+        // Recorded: a later record in this execution (after the next deadline or event) writes only what changed since.
+        _dirty = false;
+        _workItem = null;
+        _replicationEndedAt = null;
+        _newReplication = false;
+        _cancelled.Clear();
     }
 
     public async Task HandleEventAsync(MachineEvent e)
@@ -573,10 +609,15 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     {
         _m = next;
         _dirty = true;
+        _changed = true;
     }
 
     /// <summary>Changes carried state that the stored item does not show (no record needed).</summary>
-    private void Carry(MigrationCarry next) => _m = next;
+    private void Carry(MigrationCarry next)
+    {
+        _m = next;
+        _changed = true;
+    }
 
     /// <summary>The work item in flight is no longer waited for: it is cancelled with the next record.</summary>
     private void Abandon()
