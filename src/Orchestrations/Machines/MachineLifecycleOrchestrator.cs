@@ -45,43 +45,37 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
         // while the lifecycle recorded a newly issued cycle were lost that way and only found by the stored-report
         // poll). A deadline that comes first is handled in this same execution, and the execution renews itself with
         // ContinueAsNew after the event (a report, an operation) that ends the step: about once per replication cycle.
+        // Deadlines alone (a silent appliance) renew the history after MaxWakesPerExecution; an event delivered in that
+        // episode after ContinueAsNew would reach the open waiter and be lost, but a report is still found by the
+        // stored-report poll.
         var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName);
-        for (var wakes = 0; ; wakes++)
+        for (var wakes = 1; ; wakes++)
         {
             using var cts = new CancellationTokenSource();
             var timerTask = context.CreateTimer(run.NextDeadline(), cts.Token);
-            var winner = await Task.WhenAny(eventTask, timerTask);
-            if (winner == eventTask)
+            if (await Task.WhenAny(eventTask, timerTask) == eventTask)
             {
                 // Not CancelAsync: its callbacks run on the thread pool, and an orchestrator may only await durable tasks.
 #pragma warning disable CA1849
                 cts.Cancel();
 #pragma warning restore CA1849
-                await run.HandleEventAsync(eventTask.Result);
                 break;
             }
 
-            await run.HandleDueAsync();
-            run.Publish();
-            await run.RecordAsync();
-            if (eventTask.IsCompleted)
+            await run.AdvanceAsync();
+            if (eventTask.IsCompleted || wakes >= MaxWakesPerExecution)
             {
-                // The event came while the deadline's work was recorded.
-                await run.HandleEventAsync(eventTask.Result);
-                break;
-            }
-
-            if (wakes + 1 >= MaxWakesPerExecution)
-            {
-                // Deadlines alone (a silent appliance) renew the history too. An event delivered in this episode after
-                // ContinueAsNew would reach the open waiter and be lost; a report is still found by the stored-report poll.
                 break;
             }
         }
 
-        await run.HandleDueAsync();
-        run.Publish();
-        await run.RecordAsync();
+        // The event won the wait, or came while a deadline's work was recorded.
+        if (eventTask.IsCompleted)
+        {
+            await run.HandleEventAsync(eventTask.Result);
+        }
+
+        await run.AdvanceAsync();
         if (run.Finished)
         {
             return run.Stage;
@@ -178,7 +172,15 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         context.SetCustomStatus(_status);
     }
 
-    public async Task RecordAsync()
+    /// <summary>Handles what is due, publishes the status and records what changed.</summary>
+    public async Task AdvanceAsync()
+    {
+        await HandleDueAsync();
+        Publish();
+        await RecordAsync();
+    }
+
+    private async Task RecordAsync()
     {
         if (!_dirty || _m.Settings is null)
         {
