@@ -112,9 +112,20 @@ public sealed class MigrationJourneyTests(MigrationFixture fixture, ITestOutputH
         foreach (var s in servers)
         {
             var work = reported.Where(t => t.ServerId == s.Id).ToList();
-            var seed = work.Single(t => t.Kind == "InitialSeed");
-            Assert.Equal((long)(s.Disks.Sum(d => d.SizeGb) * 0.7 * (1L << 30)), seed.TotalBytes);
-            Assert.All(work.Where(t => t.Kind is "Delta" or "FinalDelta"), t => Assert.InRange(t.TotalBytes, 64L << 20, Math.Max(64L << 20, seed.TotalBytes / 10)));
+            var used = (long)(s.Disks.Sum(d => d.SizeGb) * 0.7 * (1L << 30));
+            Assert.Equal(used, work.Single(t => t.Kind == "InitialSeed").TotalBytes);
+
+            // Each delta copies what changed since the previous snapshot (0.5 % of the used data per simulated hour, at
+            // least 64 MiB), so its size follows the time between the two starts, however the hub spaced the cycles.
+            var copies = work.Where(t => t.Kind is "InitialSeed" or "Delta").OrderBy(t => t.StartedAt).ToList();
+            foreach (var (before, delta) in copies.Zip(copies.Skip(1)))
+            {
+                var expected = Math.Min(used, Math.Max(64L << 20, (long)(used * 0.5 / 100 * (delta.StartedAt - before.StartedAt).TotalHours)));
+                Assert.True(Math.Abs(delta.TotalBytes - expected) <= 1 + expected / 1000,
+                    $"{s.Id} cycle {delta.Cycle}: {delta.TotalBytes} bytes, expected {expected} ({(delta.StartedAt - before.StartedAt).TotalHours:0.0} h after cycle {before.Cycle})");
+            }
+
+            Assert.All(work.Where(t => t.Kind == "FinalDelta"), t => Assert.InRange(t.TotalBytes, 64L << 20, used));
             Assert.Equal(["SourceShutdown", "FinalDelta"], work.Where(t => t.Kind is "SourceShutdown" or "FinalDelta").Select(t => t.Kind));
         }
 
