@@ -44,7 +44,7 @@ options.Regions.Add(Region);
 options.Settings["MigrateHub:Migration:MinimumCycleInterval"] = "00:00:01";
 options.Settings["MigrateHub:Migration:MaximumCycleInterval"] = "00:00:02";
 options.Settings["MigrateHub:Migration:ReportTimeout"] = "00:10:00";
-options.Settings["MigrateHub:Migration:ReportPollInterval"] = "00:00:03";
+options.Settings["MigrateHub:Migration:ReportPollInterval"] = "00:01:00";
 options.ExtraDurableTypes.Add(typeof(BareLifecycleOrchestrator));
 options.ExtraDurableTypes.Add(typeof(NoopActivity));
 await using var host = await DevHostApp.StartAsync(options);
@@ -136,6 +136,28 @@ var applianceLoop = Task.Run(async () =>
         catch (OperationCanceledException)
         {
             break;
+        }
+    }
+});
+
+// The work item check sweep, a timer function every minute in Azure (timers are off in this host): it sends again a
+// report whose event was lost, after the poll interval (a minute here, as the sweep's own period).
+var sweeps = Task.Run(async () =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), stop.Token);
+            using var swept = await http.PostAsync("admin/functions/WorkItemCheckSweep", null, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            break;
+        }
+        catch (HttpRequestException)
+        {
+            // A busy local stack answers 503 now and then: the next sweep tries again.
         }
     }
 });
@@ -243,6 +265,7 @@ while (completed < servers)
 wall.Stop();
 await stop.CancelAsync();
 await applianceLoop;
+await sweeps;
 
 // History per server and activity count per lifecycle (from the last execution's history and the recorded cycles).
 var history = new TableServiceClient(host.Stack.Regions[Region].ConnectionString).GetTableClient(options.TaskHubName + "History");

@@ -22,12 +22,22 @@ public class DevHostFixture : IAsyncLifetime
         var options = new DevHostOptions { TimersEnabled = false, FunctionKey = "test-key-" + Guid.NewGuid().ToString("N") };
         Configure(options);
         _host = await DevHostApp.StartAsync(options);
+        Started(_host);
     }
+
+    /// <summary>Runs once the host is up (before any test of the class).</summary>
+    protected virtual void Started(DevHostApp host)
+    {
+    }
+
+    /// <summary>Runs before the host stops.</summary>
+    protected virtual Task StoppingAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         if (_host is not null)
         {
+            await StoppingAsync();
             await _host.DisposeAsync();
         }
     }

@@ -51,7 +51,7 @@ public sealed class MachineLifecycleStarter(HubStorage storage, IngestionService
                 {
                     await durable.ScheduleNewOrchestrationInstanceAsync(
                         nameof(MachineLifecycleOrchestrator),
-                        new MachineLifecycleRequest(projectId, server.Id, server.Name, MachineStates.Discovered, MachineLifecycleOrchestrator.DefaultIdleTimeout),
+                        new MachineLifecycleRequest(projectId, server.Id, server.Name, MachineStates.Discovered),
                         new StartOrchestrationOptions(instanceId),
                         ct).ConfigureAwait(false);
                 }

@@ -65,11 +65,6 @@ public static class OrchestrationFunctions
     public static Task<CleanupResult> DeleteSeedDisks([ActivityTrigger] ProvisionStepRequest input, FunctionContext context) =>
         Activity<DeleteSeedDisksActivity>(context).RunAsync(Context(context, nameof(DeleteSeedDisksActivity)), input);
 
-    /// <summary>Wrapper of <see cref="ReadWorkItemReportActivity"/>.</summary>
-    [Function(nameof(ReadWorkItemReportActivity))]
-    public static Task<WorkItemReport?> ReadWorkItemReport([ActivityTrigger] WorkItemLookup input, FunctionContext context) =>
-        Activity<ReadWorkItemReportActivity>(context).RunAsync(Context(context, nameof(ReadWorkItemReportActivity)), input);
-
     /// <summary>Wrapper of <see cref="RecordMigrationActivity"/>.</summary>
     [Function(nameof(RecordMigrationActivity))]
     public static Task<bool> RecordMigration([ActivityTrigger] MigrationRecordRequest input, FunctionContext context) =>

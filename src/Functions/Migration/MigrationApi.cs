@@ -321,7 +321,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
         if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(nameof(MachineLifecycleOrchestrator),
-                new MachineLifecycleRequest(projectId, server.Server.Id, server.Server.Name, MachineStates.Discovered, MachineLifecycleOrchestrator.DefaultIdleTimeout),
+                new MachineLifecycleRequest(projectId, server.Server.Id, server.Server.Name, MachineStates.Discovered),
                 new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), ct);
             existing = null;
         }

@@ -21,6 +21,7 @@ public static class MigrationServiceCollectionExtensions
                 "MigrateHub:Migration: cycle intervals, report timeout, free days, the replication limit and the queue check interval must be positive, the maximum interval at least the minimum.")
             .ValidateOnStart();
         services.AddSingleton<MigrationRepository>();
+        services.AddSingleton<WorkItemChecks>();
         services.AddSingleton<ReplicationSlots>();
         services.AddSingleton<UsageService>();
         services.AddTargetProvisioning();

@@ -6,9 +6,6 @@ namespace MigrateHub.Orchestrations.Machines;
 /// <summary>Durations and limits of a machine's lifecycle, passed in the input so tests and the local run compress time.</summary>
 public sealed record LifecycleOptions
 {
-    /// <summary>How long to wait with nothing due before renewing the history.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromDays(30);
-
     /// <summary>Lower bound of the delta interval (1 hour).</summary>
     public TimeSpan MinimumCycleInterval { get; init; } = TimeSpan.FromHours(1);
 
@@ -98,18 +95,7 @@ public sealed record CycleRecord(int Number, string Kind, DateTime StartedAt, Da
 /// <param name="StartedAt">When it was issued.</param>
 /// <param name="Deadline">When it is silent.</param>
 /// <param name="DelayBefore">The wait the schedule computed before it.</param>
-public sealed record InFlightWork(string WorkItemId, string Kind, int Cycle, DateTime StartedAt, DateTime Deadline, TimeSpan DelayBefore)
-{
-    /// <summary>When to read the stored report if no event came.</summary>
-    public DateTime? CheckAt { get; init; }
-}
-
-/// <summary>Input of <see cref="ReadWorkItemReportActivity"/>.</summary>
-/// <param name="Region">The project's region.</param>
-/// <param name="ProjectId">Project id.</param>
-/// <param name="ApplianceId">Appliance.</param>
-/// <param name="WorkItemId">Work item.</param>
-public sealed record WorkItemLookup(string Region, string ProjectId, string ApplianceId, string WorkItemId);
+public sealed record InFlightWork(string WorkItemId, string Kind, int Cycle, DateTime StartedAt, DateTime Deadline, TimeSpan DelayBefore);
 
 /// <summary>An enable waiting for a replication slot of its appliance.</summary>
 /// <param name="RequestedAt">When replication was enabled (queue order).</param>
@@ -203,8 +189,7 @@ public sealed record MigrationCarry
 /// <param name="ServerId">The discovered server's id.</param>
 /// <param name="ServerName">Its name when discovered.</param>
 /// <param name="State">Lifecycle stage (<see cref="MachineStates"/>).</param>
-/// <param name="IdleTimeout">How long to wait for an event before renewing the history with ContinueAsNew.</param>
-public sealed record MachineLifecycleRequest(string ProjectId, string ServerId, string ServerName, string State, TimeSpan IdleTimeout)
+public sealed record MachineLifecycleRequest(string ProjectId, string ServerId, string ServerName, string State)
 {
     /// <summary>Durations and limits (defaults: production).</summary>
     public LifecycleOptions? Options { get; init; }
@@ -368,6 +353,12 @@ public sealed record MigrationRecordRequest(string Region, string ProjectId, str
 {
     /// <summary>Work items the lifecycle stopped waiting for (pause, disable, resync, cutover): cancelled if still pending.</summary>
     public IReadOnlyList<string>? CancelledWorkItemIds { get; init; }
+
+    /// <summary>The check of <see cref="WorkItem"/> for the sweep (when to look first, when it is silent).</summary>
+    public WorkItemCheck? Check { get; init; }
+
+    /// <summary>Work items whose report this record takes in (their checks are removed, as those of cancelled ones).</summary>
+    public IReadOnlyList<string>? ClosedWorkItemIds { get; init; }
 
     /// <summary>The record of an enable (a new replication): the stored row is replaced.</summary>
     public bool NewReplication { get; init; }

@@ -22,9 +22,6 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
     /// <summary>Deadlines handled in one execution before it renews its history without an event.</summary>
     public const int MaxWakesPerExecution = 4;
 
-    /// <summary>Default wait before the orchestration renews its history.</summary>
-    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromDays(30);
-
     /// <summary>The instance id of a machine's lifecycle (server ids are escaped for the durable store).</summary>
     public static string InstanceId(string projectId, string serverId) => projectId + ":" + DiscoveryTables.Escape(serverId);
 
@@ -37,22 +34,35 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
         // Published before any await: a run that starts with an activity (a due check after ContinueAsNew) would
         // otherwise show no status until that activity returned, and an operation sent then would see a bare lifecycle.
         run.Publish();
-        await run.HandleDueAsync();
-        run.Publish();
+
+        // What fell due while the previous execution recorded its step (a cycle whose short delay passed meanwhile) is
+        // handled and recorded before the wait: a work item issued here reaches the appliance only once recorded.
+        // (Until session 6 it was recorded only at the next deadline, the report check: cycles started late under load.)
+        await run.AdvanceAsync();
 
         // One wait for the next event serves the whole execution. It is never cancelled: the SDK keeps a cancelled
         // waiter on its stack and hands it the next event, which is then lost (measured: most reports that arrived
-        // while the lifecycle recorded a newly issued cycle were lost that way and only found by the stored-report
-        // poll). A deadline that comes first is handled in this same execution, and the execution renews itself with
-        // ContinueAsNew after the event (a report, an operation) that ends the step: about once per replication cycle.
-        // Deadlines alone (a silent appliance) renew the history after MaxWakesPerExecution; an event delivered in that
-        // episode after ContinueAsNew would reach the open waiter and be lost, but a report is still found by the
-        // stored-report poll.
+        // while the lifecycle recorded a newly issued cycle were lost that way). A deadline that comes first is handled
+        // in this same execution, and the execution renews itself with ContinueAsNew after the event (a report, an
+        // operation) that ends the step: about once per replication cycle. Deadlines alone renew the history after
+        // MaxWakesPerExecution (events the engine delivers after ContinueAsNew go to the next execution).
+        // While a work item is in flight there is no deadline: its report comes as an event, and the work item check
+        // sweep (a timer function) sends a stored report again if its event was lost, or a silent report at its deadline.
         var eventTask = context.WaitForExternalEvent<MachineEvent>(EventName);
         for (var wakes = 1; ; wakes++)
         {
+            if (run.NextDeadline() is not { } deadline)
+            {
+                // Nothing due (a work item in flight, a discovered server, a paused replication, a migrated server
+                // awaiting completion): no timer. The history does not grow while waiting, and a timer beaten by the
+                // event stays a queued message until it fires: a wasted episode, and a resident message every dequeue
+                // of the local storage emulator sorts again.
+                await eventTask;
+                break;
+            }
+
             using var cts = new CancellationTokenSource();
-            var timerTask = context.CreateTimer(run.NextDeadline(), cts.Token);
+            var timerTask = context.CreateTimer(deadline, cts.Token);
             if (await Task.WhenAny(eventTask, timerTask) == eventTask)
             {
                 // Not CancelAsync: its callbacks run on the thread pool, and an orchestrator may only await durable tasks.
@@ -88,12 +98,14 @@ public sealed class MachineLifecycleOrchestrator : TaskOrchestrator<MachineLifec
 
 internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLifecycleRequest input)
 {
-    private LifecycleOptions _options = input.Options ?? new LifecycleOptions { IdleTimeout = input.IdleTimeout };
+    private LifecycleOptions _options = input.Options ?? new LifecycleOptions();
     private MigrationCarry _m = input.Migration ?? new MigrationCarry();
     private WorkItem? _workItem;
     private DateTime? _replicationEndedAt;
     private bool _newReplication;
     private readonly List<string> _cancelled = [];
+    private readonly List<string> _closed = [];
+    private WorkItemCheck? _check;
     private bool _dirty;
     private bool _changed;
     private MachineLifecycleStatus? _status;
@@ -108,35 +120,19 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
 
     public MachineLifecycleRequest NextInput() => input with { State = Stage, Options = input.Options is null && !_changed ? null : _options, Migration = input.Migration is null && !_changed ? null : _m };
 
-    public DateTime NextDeadline()
+    /// <summary>When the lifecycle must wake without an event, or null when nothing is due.</summary>
+    public DateTime? NextDeadline()
     {
-        var deadline = Now + _options.IdleTimeout;
-        if (_m.InFlight is { } work && work.Deadline < deadline)
-        {
-            deadline = work.Deadline;
-        }
-
-        if (_m.InFlight?.CheckAt is { } check && check < deadline)
-        {
-            deadline = check;
-        }
-
-        if (_m.InFlight is null && _m.NextCycleAt is { } next && next < deadline)
-        {
-            deadline = next;
-        }
-
-        // A scheduled cutover starts once the work in flight is reported (waking for it earlier would find it not startable).
-        if (_m.InFlight is null && _m.Cutover?.At is { } at && at < deadline)
-        {
-            deadline = at;
-        }
-
-        if (_m.Queue is { } queue && queue.CheckAt < deadline)
-        {
-            deadline = queue.CheckAt;
-        }
-
+        // While a work item is in flight only a queue check can be due: the next cycle follows the report, and a
+        // scheduled cutover starts once the work in flight is reported (waking for it earlier would find it not startable).
+        var idle = _m.InFlight is null;
+        DateTime?[] due =
+        [
+            idle ? _m.NextCycleAt : null,
+            idle ? _m.Cutover?.At : null,
+            _m.Queue?.CheckAt,
+        ];
+        var deadline = due.Min();
         return deadline < Now ? Now : deadline;
     }
 
@@ -191,6 +187,8 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
             new MigrationRecordRequest(_m.Settings.Region, input.ProjectId, input.ServerId, _status!, _workItem, _replicationEndedAt)
             {
                 CancelledWorkItemIds = _cancelled.Count > 0 ? [.. _cancelled] : null,
+                ClosedWorkItemIds = _closed.Count > 0 ? [.. _closed] : null,
+                Check = _check,
                 NewReplication = _newReplication,
             }, Retries.Transient);
 
@@ -200,13 +198,15 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         _replicationEndedAt = null;
         _newReplication = false;
         _cancelled.Clear();
+        _closed.Clear();
+        _check = null;
     }
 
     public async Task HandleEventAsync(MachineEvent e)
     {
         if (e.Report is { } report)
         {
-            await HandleReportAsync(report);
+            await HandleReportAsync(report, report.Silent);
         }
         else if (e.Operation is { } operation)
         {
@@ -218,36 +218,12 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         }
     }
 
-    public async Task HandleDueAsync()
+    private async Task HandleDueAsync()
     {
         var now = Now;
         if (_m.Queue is { } queue && queue.CheckAt <= now && _m.Item.MigrationState == MigrationStates.EnableMigrationInProgress && await TakeSlotAsync())
         {
             await CreateSeedDisksAsync();
-        }
-        if (_m.InFlight is { CheckAt: { } check } polled && now >= check && now < polled.Deadline && _m.Settings is { } settings)
-        {
-            // The event is the fast path; the stored report is the truth (an event can be lost around ContinueAsNew).
-            var stored = await context.CallActivityAsync<WorkItemReport?>(nameof(ReadWorkItemReportActivity),
-                new WorkItemLookup(settings.Region, input.ProjectId, settings.ApplianceId, polled.WorkItemId), Retries.Transient);
-            if (stored is not null)
-            {
-                await HandleReportAsync(stored);
-            }
-            else
-            {
-                // Nothing to record: only the next check moves (carried in the input). Checks back off as the work
-                // runs longer (an initial replication takes hours): the time it has run, at least one poll interval,
-                // at most four.
-                var wait = now - polled.StartedAt;
-                wait = wait < _options.ReportPollInterval ? _options.ReportPollInterval : wait > 4 * _options.ReportPollInterval ? 4 * _options.ReportPollInterval : wait;
-                Carry(_m with { InFlight = polled with { CheckAt = now + wait } });
-            }
-        }
-
-        if (_m.InFlight is { } work && now >= work.Deadline)
-        {
-            await HandleReportAsync(new WorkItemReport(work.WorkItemId, false, $"The appliance did not report work item {work.WorkItemId} ({work.Kind}) within {_options.ReportTimeout}."), silent: true);
         }
 
         if (_m.Cutover is { At: { } at } plan && at <= now && _m.InFlight is null)
@@ -532,6 +508,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         var outcome = report.Succeeded ? CycleOutcome.Succeeded : silent ? CycleOutcome.Silent : CycleOutcome.Failed;
         var cycle = new CycleRecord(work.Cycle, work.Kind, work.StartedAt, now, outcome.ToString(), work.DelayBefore);
         var cycles = _m.Cycles.Append(cycle).TakeLast(_options.RecentCycles).ToArray();
+        _closed.Add(work.WorkItemId);
         Change(_m with { InFlight = null, Cycles = cycles });
 
         switch (work.Kind)
@@ -599,9 +576,13 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         var id = WorkItem.IdFor(DiscoveryTables.Escape(input.ServerId), number, kind, 0);
         _workItem = new WorkItem(id, input.ProjectId, settings.ApplianceId, input.ServerId, kind, number, new DateTimeOffset(now, TimeSpan.Zero), settings.Path,
             (_m.SeedDisks?.Disks ?? []).Select(d => d.SeedDiskResourceId ?? d.DiskId).ToArray());
+        var deadline = now + _options.ReportTimeout;
+        var issuedAt = new DateTimeOffset(now, TimeSpan.Zero);
+        _check = new WorkItemCheck(input.ProjectId, settings.ApplianceId, input.ServerId, id, issuedAt, issuedAt + _options.ReportPollInterval,
+            new DateTimeOffset(deadline, TimeSpan.Zero), _options.ReportPollInterval);
         Change(_m with
         {
-            InFlight = new InFlightWork(id, kind, number, now, now + _options.ReportTimeout, delayBefore) { CheckAt = now + _options.ReportPollInterval },
+            InFlight = new InFlightWork(id, kind, number, now, deadline, delayBefore),
             NextCycle = number + 1,
             NextCycleAt = null,
         });

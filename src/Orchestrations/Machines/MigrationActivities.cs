@@ -60,8 +60,11 @@ public sealed class DeleteSeedDisksActivity(ITargetProvisioningClient provisioni
     }
 }
 
-/// <summary>Stores the migration item's status and issues a work item for the appliance (both idempotent).</summary>
-public sealed class RecordMigrationActivity(MigrationRepository repository) : TaskActivity<MigrationRecordRequest, bool>
+/// <summary>
+/// Stores the migration item's status, issues a work item for the appliance with its check, cancels the work items
+/// the lifecycle stopped waiting for and removes the checks of those it no longer waits for (all idempotent).
+/// </summary>
+public sealed class RecordMigrationActivity(MigrationRepository repository, WorkItemChecks checks) : TaskActivity<MigrationRecordRequest, bool>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -72,6 +75,10 @@ public sealed class RecordMigrationActivity(MigrationRepository repository) : Ta
         if (input.WorkItem is { } work)
         {
             await repository.IssueWorkItemAsync(input.Region, work, CancellationToken.None).ConfigureAwait(false);
+            if (input.Check is { } check)
+            {
+                await checks.AddAsync(input.Region, check, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         if (input.CancelledWorkItemIds is { Count: > 0 } cancelled && input.Status.ApplianceId is { } appliance)
@@ -80,23 +87,18 @@ public sealed class RecordMigrationActivity(MigrationRepository repository) : Ta
                 $"The server's replication changed ({input.Status.MigrationState}); the hub no longer waits for this work item.", CancellationToken.None).ConfigureAwait(false);
         }
 
+        var closed = (input.ClosedWorkItemIds ?? []).Concat(input.CancelledWorkItemIds ?? []).ToList();
+        if (closed.Count > 0)
+        {
+            await checks.CloseAsync(input.Region, input.ProjectId, closed, CancellationToken.None).ConfigureAwait(false);
+        }
+
         var status = input.Status;
         await repository.SaveItemAsync(input.Region, input.ProjectId, input.ServerId, status.MigrationState, status.ApplianceId,
             status.ReplicationStartedAt is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : null,
             input.ReplicationEndedAt is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null,
             JsonSerializer.Serialize(status, Json), CancellationToken.None, input.NewReplication).ConfigureAwait(false);
         return true;
-    }
-}
-
-/// <summary>Reads the stored report of a work item (null while pending).</summary>
-public sealed class ReadWorkItemReportActivity(MigrationRepository repository) : TaskActivity<WorkItemLookup, WorkItemReport?>
-{
-    /// <inheritdoc />
-    public override Task<WorkItemReport?> RunAsync(TaskActivityContext context, WorkItemLookup input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return repository.GetReportAsync(input.Region, input.ProjectId, input.ApplianceId, input.WorkItemId, CancellationToken.None);
     }
 }
 

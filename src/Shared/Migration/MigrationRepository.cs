@@ -273,7 +273,7 @@ public sealed class MigrationRepository(HubStorage storage, TimeProvider clock)
         var table = await storage.Region(region).TableAsync(WorkItemsTable, cancellationToken).ConfigureAwait(false);
         var e = await table.GetEntityIfExistsAsync<TableEntity>(WorkPartition(projectId, applianceId), workItemId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return e.HasValue && e.Value!.GetString("State") == WorkItemStates.Reported
-            ? new WorkItemReport(workItemId, e.Value.GetBoolean("Succeeded") ?? false, e.Value.GetString("Error"))
+            ? new WorkItemReport(workItemId, e.Value.GetBoolean("Succeeded") ?? false, e.Value.GetString("Error")) { StoredAt = e.Value.GetDateTimeOffset("ReportedAt") }
             : null;
     }
 

@@ -106,4 +106,11 @@ public sealed record WorkItemProgress(long BytesTransferred, long TotalBytes, Da
 /// <param name="Succeeded">Whether the work succeeded.</param>
 /// <param name="Error">What went wrong.</param>
 /// <param name="BytesTransferred">Bytes copied.</param>
-public sealed record WorkItemReport(string WorkItemId, bool Succeeded, string? Error = null, long BytesTransferred = 0);
+public sealed record WorkItemReport(string WorkItemId, bool Succeeded, string? Error = null, long BytesTransferred = 0)
+{
+    /// <summary>Not from the appliance: the hub's check sweep found no report by the work item's deadline.</summary>
+    public bool Silent { get; init; }
+
+    /// <summary>When the hub stored it (a report read back from storage; null in an appliance's event).</summary>
+    public DateTimeOffset? StoredAt { get; init; }
+}
