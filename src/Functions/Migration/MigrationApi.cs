@@ -21,7 +21,7 @@ namespace MigrateHub.Functions.Migration;
 /// orchestration as an external event (202).
 /// </summary>
 public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader, ApplianceService appliances, MigrationRepository repository,
-    IOptions<LifecycleOptions> lifecycleOptions)
+    IOptions<LifecycleOptions> lifecycleOptions, TimeProvider clock)
 {
     /// <summary>Servers per batch enable (the portal's limit is 10 per action).</summary>
     public const int MaxBatch = 100;
@@ -62,8 +62,9 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
 
         var ct = request.HttpContext.RequestAborted;
         var items = await repository.ListItemsAsync(project.Region, project.ProjectId, ct);
+        var now = clock.GetUtcNow();
         var statuses = items.OrderBy(i => i.ServerId, StringComparer.Ordinal)
-            .Select(i => System.Text.Json.JsonSerializer.Deserialize<MachineLifecycleStatus>(i.StatusJson, RequestBody.Json))
+            .Select(i => System.Text.Json.JsonSerializer.Deserialize<MachineLifecycleStatus>(i.StatusJson, RequestBody.Json)?.WithFreeUsageAt(now, lifecycleOptions.Value.FreeDays))
             .ToList();
 
         // Transfer progress of the cycles in flight: one query over the project's work items, not a read per server.
@@ -108,7 +109,7 @@ public sealed class MigrationApi(ProjectService projects, DiscoveryReader reader
             status = MigrationItemProgress.Apply(status, progress);
         }
 
-        return new OkObjectResult(status);
+        return new OkObjectResult(status.WithFreeUsageAt(clock.GetUtcNow(), lifecycleOptions.Value.FreeDays));
     }
 
     /// <summary><c>POST /api/projects/{projectName}/migrationItems</c>: enable replication of a batch of servers with the same target settings.</summary>

@@ -201,6 +201,16 @@ public sealed record MachineLifecycleRequest(string ProjectId, string ServerId, 
 /// <summary>Custom status of a machine's lifecycle orchestration (also the migration item's view).</summary>
 public sealed record MachineLifecycleStatus(string State, string ServerId, string ServerName, DateTime Since)
 {
+    /// <summary>
+    /// This status with its free usage days left counted at <paramref name="at"/>: the lifecycle counts them when it
+    /// publishes, which for a server with nothing due (paused, migrated and awaiting completion) can be days ago.
+    /// Unchanged when no free usage is counted (replication not running).
+    /// </summary>
+    public MachineLifecycleStatus WithFreeUsageAt(DateTimeOffset at, int freeDays) =>
+        FreeUsageDaysLeft is null || ReplicationStartedAt is not { } start
+            ? this
+            : this with { FreeUsageDaysLeft = new FreeUsagePolicy(freeDays).DaysLeft(new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)), at) };
+
     /// <summary>Project id.</summary>
     public string? ProjectId { get; init; }
 

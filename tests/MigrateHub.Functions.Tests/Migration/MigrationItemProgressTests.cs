@@ -46,4 +46,18 @@ public sealed class MigrationItemProgressTests
         Assert.Null(MigrationItemProgress.KeyOf("p1", idle));
         Assert.Same(idle, MigrationItemProgress.Apply(idle, new WorkItemProgress(10, 1_000, At)));
     }
+
+    [Fact]
+    public void Free_usage_days_left_are_counted_at_the_time_asked_not_when_the_lifecycle_last_published()
+    {
+        // Published on the start day (180 left), read 10 and 200 days later with nothing published since.
+        var published = Status(null, initialDone: true) with { ReplicationStartedAt = T0, FreeUsageDaysLeft = 180 };
+        Assert.Equal(180, published.WithFreeUsageAt(At, 180).FreeUsageDaysLeft);
+        Assert.Equal(170, published.WithFreeUsageAt(At.AddDays(10), 180).FreeUsageDaysLeft);
+        Assert.Equal(0, published.WithFreeUsageAt(At.AddDays(200), 180).FreeUsageDaysLeft);
+
+        // Not counted (replication not running): left as it is.
+        var idle = published with { FreeUsageDaysLeft = null };
+        Assert.Null(idle.WithFreeUsageAt(At.AddDays(10), 180).FreeUsageDaysLeft);
+    }
 }
