@@ -23,11 +23,6 @@ public sealed class MigrationFixture : DevHostFixture
     private readonly CancellationTokenSource _stop = new();
     private Task? _sweeps;
 
-    /// <summary>Check sweeps run so far (every region each time).</summary>
-    public int Sweeps => _sweepCount;
-
-    private int _sweepCount;
-
     protected override void Started(DevHostApp host)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -40,7 +35,6 @@ public sealed class MigrationFixture : DevHostFixture
                 try
                 {
                     using var swept = await http.PostAsync("admin/functions/WorkItemCheckSweep", null, _stop.Token);
-                    Interlocked.Increment(ref _sweepCount);
                     await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -8,8 +8,8 @@ namespace MigrateHub.Orchestrations.Machines;
 /// <summary>
 /// The long-lived lifecycle of one discovered machine, instance id <c>{projectId}:{serverId}</c>
 /// (see <see cref="InstanceId"/>), started once per server by ingestion in the stage Discovered. Each
-/// execution handles what is due (a replication cycle, a silent work item, a scheduled cutover), waits
-/// for one <see cref="MachineEvent"/> (a user operation or an appliance report) or the next deadline,
+/// execution handles what is due (a replication cycle, a queue check, a scheduled cutover), waits
+/// for one <see cref="MachineEvent"/> (a user operation, an appliance report, or a silent report from the check sweep) or the next deadline,
 /// handles it, records the migration item and renews itself with ContinueAsNew carrying its state in
 /// the input, so its history stays small however long the server replicates. Completing the migration
 /// ends the orchestration; its custom status stays readable.
@@ -206,7 +206,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
     {
         if (e.Report is { } report)
         {
-            await HandleReportAsync(report, report.Silent);
+            await HandleReportAsync(report);
         }
         else if (e.Operation is { } operation)
         {
@@ -496,7 +496,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         }
     }
 
-    private async Task HandleReportAsync(WorkItemReport report, bool silent = false)
+    private async Task HandleReportAsync(WorkItemReport report)
     {
         if (_m.InFlight is not { } work || work.WorkItemId != report.WorkItemId)
         {
@@ -505,7 +505,7 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         }
 
         var now = Now;
-        var outcome = report.Succeeded ? CycleOutcome.Succeeded : silent ? CycleOutcome.Silent : CycleOutcome.Failed;
+        var outcome = report.Succeeded ? CycleOutcome.Succeeded : report.Silent ? CycleOutcome.Silent : CycleOutcome.Failed;
         var cycle = new CycleRecord(work.Cycle, work.Kind, work.StartedAt, now, outcome.ToString(), work.DelayBefore);
         var cycles = _m.Cycles.Append(cycle).TakeLast(_options.RecentCycles).ToArray();
         _closed.Add(work.WorkItemId);
@@ -574,10 +574,10 @@ internal sealed class LifecycleRun(TaskOrchestrationContext context, MachineLife
         var now = Now;
         var number = _m.NextCycle;
         var id = WorkItem.IdFor(DiscoveryTables.Escape(input.ServerId), number, kind, 0);
-        _workItem = new WorkItem(id, input.ProjectId, settings.ApplianceId, input.ServerId, kind, number, new DateTimeOffset(now, TimeSpan.Zero), settings.Path,
+        var issuedAt = new DateTimeOffset(now, TimeSpan.Zero);
+        _workItem = new WorkItem(id, input.ProjectId, settings.ApplianceId, input.ServerId, kind, number, issuedAt, settings.Path,
             (_m.SeedDisks?.Disks ?? []).Select(d => d.SeedDiskResourceId ?? d.DiskId).ToArray());
         var deadline = now + _options.ReportTimeout;
-        var issuedAt = new DateTimeOffset(now, TimeSpan.Zero);
         _check = new WorkItemCheck(input.ProjectId, settings.ApplianceId, input.ServerId, id, issuedAt, issuedAt + _options.ReportPollInterval,
             new DateTimeOffset(deadline, TimeSpan.Zero), _options.ReportPollInterval);
         Change(_m with
